@@ -1,0 +1,70 @@
+/**
+ * The answers: everything the wizard asks, in one flat object. The answers file spells the
+ * same things as dotted kebab-case keys (`postgresql.replication-user`); each FieldSpec maps
+ * one key to one property. Components own their slice: src/answers/core-fields.ts (mode,
+ * addresses, requirements, reachability), installers/packages/fields.ts,
+ * installers/postgresql/fields.ts.
+ */
+
+export const modes = ['standalone', 'master', 'slave', 'load-balancer'] as const;
+export type Mode = (typeof modes)[number];
+
+/** Motadata's menu numbers: 1 standalone, 2 HA master, 3 HA slave, 4 load balancer. */
+export const modeNumbers: Record<string, Mode> = { '1': 'standalone', '2': 'master', '3': 'slave', '4': 'load-balancer' };
+
+/** A secret as given: the value lives only in memory; `ref` (env:NAME or file:PATH) is what may be saved. */
+export interface Secret {
+  source: 'env' | 'file' | 'plain' | 'prompt';
+  ref?: string;
+  value: string;
+}
+
+export interface Answers {
+  mode: Mode;
+  highAvailability: boolean;
+  masterIp: string;
+  slaveIp: string;
+  minRamGb: number;
+  minCores: number;
+  minDiskGb: number;
+  ignoreRequirements: boolean;
+  pingCount: number;
+  probeTimeoutSeconds: number;
+  skipPackages: boolean;
+  extraPackages: string[];
+  pgVersion: number | undefined;
+  pgCluster: string;
+  pgPort: number;
+  pgSocketDir: string | undefined;
+  replicationUser: string;
+  backupPassword: Secret | undefined;
+  synchronous: boolean;
+  slotName: string;
+  masterWaitSeconds: number;
+}
+
+export type AnswerKey = keyof Answers;
+
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'address' | 'secret' | 'string-list';
+
+export interface FieldSpec<K extends AnswerKey = AnswerKey> {
+  /** The answers-file key, dotted kebab-case: `master-ip`, `postgresql.port`. */
+  key: string;
+  prop: K;
+  type: FieldType;
+  /** The command-line flag that answers it, if any, e.g. `--master-ip <address>`. */
+  flag?: string;
+  /** One line for the template, `--help` and error messages. */
+  description: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Used when neither a flag, the file nor a prompt gave a value. `undefined`: no default. */
+  default?: Answers[K];
+  /** Shown in `answers init`. */
+  example?: unknown;
+  /** A value is needed for this run (given what else is answered). Default: never required. */
+  required?: (answers: Partial<Answers>) => boolean;
+  /** Extra checks on a well-typed value; returns what is wrong and how to fix it. */
+  check?: (value: Answers[K], answers: Partial<Answers>) => { message: string; fix: string } | undefined;
+}

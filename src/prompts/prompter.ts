@@ -1,0 +1,63 @@
+import type { Plan, ProgressEvent } from '../engine/actions.js';
+
+/**
+ * How a flow talks to the person (or to the log): one interface, three front ends.
+ * src/prompts/ink.tsx (default on a TTY), src/prompts/plain.ts (inquirer, `--plain`) and
+ * src/prompts/unattended.ts (`--answers`, `--json`: never prompts, prints lines).
+ */
+export interface Choice<T extends string = string> {
+  value: T;
+  label: string;
+  hint?: string;
+}
+
+/** Returns an error message (naming what is wrong and how to fix it) or undefined when valid. */
+export type Validate = (value: string) => string | undefined;
+
+export interface Prompter {
+  readonly interactive: boolean;
+  select<T extends string>(q: { field: string; message: string; choices: Choice<T>[]; initial?: T }): Promise<T>;
+  /** Free text, validated as the person types; Enter is refused while `validate` returns a message. */
+  text(q: { field: string; message: string; initial?: string; placeholder?: string; validate?: Validate }): Promise<string>;
+  /** Masked input; with `confirmMessage`, asked twice and both must match. */
+  secret(q: { field: string; message: string; confirmMessage?: string; validate?: Validate }): Promise<string>;
+  confirm(q: { field: string; message: string; initial?: boolean }): Promise<boolean>;
+}
+
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface StepInfo {
+  id: string;
+  title: string;
+  state: StepState;
+  note?: string;
+}
+
+export type Verdict = 'ok' | 'warn' | 'fail' | 'info';
+
+export interface CheckRow {
+  name: string;
+  measured: string;
+  required: string;
+  verdict: Verdict;
+  /** What to do about a warn or fail. */
+  fix?: string;
+}
+
+export interface Reporter {
+  /** The wizard's step list, in order; the front end shows done/running/failed/pending. */
+  setSteps(steps: StepInfo[]): void;
+  stepState(id: string, state: StepState, note?: string): void;
+  /** A table of checks: measured vs required, one verdict per row. */
+  checks(title: string, rows: CheckRow[]): void;
+  showPlan(plan: Plan, diffs: string): void;
+  progress(event: ProgressEvent): void;
+  message(level: 'info' | 'success' | 'warn' | 'error', text: string): void;
+  summary(title: string, lines: string[]): void;
+  /** Restores the terminal. Must be called once, also on errors. */
+  close(): Promise<void>;
+}
+
+export interface FrontEnd extends Prompter, Reporter {
+  readonly name: 'ink' | 'plain' | 'unattended';
+}

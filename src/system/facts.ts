@@ -1,0 +1,143 @@
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import si from 'systeminformation';
+import { localAddresses, type LocalAddress } from './address.js';
+import { which } from './exec.js';
+
+/**
+ * What ha-install knows about the machine, as plain JSON. Gathered live by `gatherFacts()`, or
+ * read from a recorded machine (`--facts FILE`, test/fixtures/machines/*.json) so that tests
+ * and dry runs can replay a 2 GB VM or an unsupported OS on any machine.
+ */
+export interface MachineFacts {
+  hostname: string;
+  os: { platform: string; distro: string; release: string; codename: string; family: OsFamily; id: string };
+  memoryBytes: number;
+  cores: number;
+  /** Free bytes on the filesystem that will hold the database (`disk.path`). */
+  disk: { path: string; mount: string; freeBytes: number; sizeBytes: number };
+  isRoot: boolean;
+  init: 'systemd' | 'none';
+  addresses: LocalAddress[];
+  tools: { ping: boolean; apt: boolean; dnf: boolean; yum: boolean; pgCreateCluster: boolean; ip: boolean };
+  /** Major versions of PostgreSQL server binaries found under /usr/lib/postgresql or /usr/pgsql-*. */
+  postgresqlVersions: number[];
+}
+
+export type OsFamily = 'debian' | 'rhel' | 'unsupported';
+
+/** Where the database lives by OS family: the requirement check measures free disk there. */
+export function databasePath(family: OsFamily): string {
+  return family === 'rhel' ? '/var/lib/pgsql' : '/var/lib/postgresql';
+}
+
+export function osFamily(id: string, idLike: string): OsFamily {
+  const names = `${id} ${idLike}`.toLowerCase();
+  if (/\b(debian|ubuntu)\b/.test(names)) return 'debian';
+  if (/\b(rhel|centos|fedora|rocky|almalinux|ol)\b/.test(names)) return 'rhel';
+  return 'unsupported';
+}
+
+function readOsRelease(): Record<string, string> {
+  try {
+    const text = readFileSync('/etc/os-release', 'utf8');
+    return Object.fromEntries(
+      text
+        .split('\n')
+        .map((line) => line.match(/^([A-Z_]+)=("?)(.*)\2$/))
+        .filter((m): m is RegExpMatchArray => m !== null)
+        .map((m) => [m[1]!, m[3]!]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function nearestExisting(path: string): string {
+  let current = path;
+  while (!existsSync(current) && current !== dirname(current)) current = dirname(current);
+  return current;
+}
+
+async function detectInit(): Promise<'systemd' | 'none'> {
+  if (existsSync('/run/systemd/system')) return 'systemd';
+  try {
+    return readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd' ? 'systemd' : 'none';
+  } catch {
+    return 'none';
+  }
+}
+
+function postgresqlVersions(): number[] {
+  const versions = new Set<number>();
+  for (const base of ['/usr/lib/postgresql']) {
+    try {
+      for (const entry of readdirSafe(base)) if (existsSync(`${base}/${entry}/bin/postgres`)) versions.add(Number(entry));
+    } catch {
+      /* no PostgreSQL installed: an empty list says so */
+    }
+  }
+  for (const entry of readdirSafe('/usr')) {
+    const m = entry.match(/^pgsql-(\d+)$/);
+    if (m && existsSync(`/usr/${entry}/bin/postgres`)) versions.add(Number(m[1]));
+  }
+  return [...versions].filter((v) => Number.isInteger(v)).sort((a, b) => a - b);
+}
+
+function readdirSafe(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** Reads the live machine. systeminformation gives memory, cores, OS and filesystems. */
+export async function gatherFacts(): Promise<MachineFacts> {
+  const release = readOsRelease();
+  const [mem, cpu, osInfo, init, ping, apt, dnf, yum, pgCreateCluster, ip] = await Promise.all([
+    si.mem(),
+    si.cpu(),
+    si.osInfo(),
+    detectInit(),
+    which('ping'),
+    which('apt-get'),
+    which('dnf'),
+    which('yum'),
+    which('pg_createcluster'),
+    which('ip'),
+  ]);
+  const family = osFamily(release.ID ?? osInfo.distro, release.ID_LIKE ?? '');
+  const dbPath = databasePath(family);
+  const measured = nearestExisting(dbPath);
+  const stats = statfsSync(measured);
+  const filesystems = await si.fsSize();
+  const mount = filesystems
+    .map((f) => f.mount)
+    .filter((m) => measured === m || measured.startsWith(m.endsWith('/') ? m : `${m}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return {
+    hostname: osInfo.hostname,
+    os: {
+      platform: osInfo.platform,
+      distro: release.NAME ?? osInfo.distro,
+      release: release.VERSION_ID ?? osInfo.release,
+      codename: release.VERSION_CODENAME ?? osInfo.codename,
+      family,
+      id: release.ID ?? osInfo.distro.toLowerCase(),
+    },
+    memoryBytes: mem.total,
+    cores: cpu.cores,
+    disk: { path: dbPath, mount: mount ?? '/', freeBytes: stats.bavail * stats.bsize, sizeBytes: stats.blocks * stats.bsize },
+    isRoot: typeof process.getuid === 'function' ? process.getuid() === 0 : false,
+    init,
+    addresses: localAddresses(),
+    tools: { ping: ping !== undefined, apt: apt !== undefined, dnf: dnf !== undefined, yum: yum !== undefined, pgCreateCluster: pgCreateCluster !== undefined, ip: ip !== undefined },
+    postgresqlVersions: postgresqlVersions(),
+  };
+}
+
+/** Reads a recorded machine (JSON) for tests and dry runs. */
+export function loadFacts(path: string): MachineFacts {
+  return JSON.parse(readFileSync(path, 'utf8')) as MachineFacts;
+}
