@@ -1,9 +1,9 @@
-import type { FieldSpec } from '../../src/answers/types.js';
+import { defineField, type FieldSpec } from '../../src/answers/types.js';
 
 /** The packages installer's slice of the answers file. */
 export const packageFields: FieldSpec[] = [
-  { key: 'packages.skip', prop: 'skipPackages', type: 'boolean', flag: '--skip-packages', description: 'do not install OS packages (they are already managed another way)', default: false },
-  {
+  defineField({ key: 'packages.skip', prop: 'skipPackages', type: 'boolean', flag: '--skip-packages', description: 'do not install OS packages (they are already managed another way)', default: false }),
+  defineField({
     key: 'packages.extra',
     prop: 'extraPackages',
     type: 'string-list',
@@ -13,5 +13,5 @@ export const packageFields: FieldSpec[] = [
       const bad = value.find((name) => !/^[a-z0-9][a-z0-9+.:_-]*$/i.test(name));
       return bad === undefined ? undefined : { message: `"${bad}" is not a package name`, fix: 'use names as apt-get or dnf know them, e.g. htop' };
     },
-  },
+  }),
 ];

@@ -1,5 +1,5 @@
 import { checkAddress } from '../system/address.js';
-import { modes, type Answers, type FieldSpec } from './types.js';
+import { modes, type Answers, type FieldSpec, defineField } from './types.js';
 
 const isHa = (a: Partial<Answers>) => a.mode === 'master' || a.mode === 'slave' || a.mode === 'load-balancer';
 
@@ -10,7 +10,7 @@ const addressCheck = (value: string) => {
 
 /** The wizard's own questions: install mode, the pair's addresses, requirements, reachability. */
 export const coreFields: FieldSpec[] = [
-  {
+  defineField({
     key: 'mode',
     prop: 'mode',
     type: 'enum',
@@ -19,15 +19,15 @@ export const coreFields: FieldSpec[] = [
     description: 'install mode: standalone (1), master (2), slave (3) or load-balancer (4)',
     required: () => true,
     example: 'master',
-  },
-  {
+  }),
+  defineField({
     key: 'high-availability',
     prop: 'highAvailability',
     type: 'boolean',
     description: 'confirms the High Availability setup (the wizard asks "Set up High Availability? (y/n)")',
     default: true,
-  },
-  {
+  }),
+  defineField({
     key: 'master-ip',
     prop: 'masterIp',
     type: 'address',
@@ -36,8 +36,8 @@ export const coreFields: FieldSpec[] = [
     required: isHa,
     example: '192.168.0.137',
     check: addressCheck,
-  },
-  {
+  }),
+  defineField({
     key: 'slave-ip',
     prop: 'slaveIp',
     type: 'address',
@@ -50,18 +50,18 @@ export const coreFields: FieldSpec[] = [
       (answers.masterIp !== undefined && value.trim().toLowerCase() === answers.masterIp.trim().toLowerCase()
         ? { message: `is the same as master-ip (${value})`, fix: 'the slave must be a different server: give its own address' }
         : undefined),
-  },
-  { key: 'requirements.min-ram-gb', prop: 'minRamGb', type: 'number', min: 0, description: 'minimum RAM in GB', default: 4 },
-  { key: 'requirements.min-cores', prop: 'minCores', type: 'integer', min: 1, description: 'minimum CPU cores', default: 2 },
-  { key: 'requirements.min-disk-gb', prop: 'minDiskGb', type: 'number', min: 0, description: 'minimum free disk in GB on the filesystem that holds the database', default: 100 },
-  {
+  }),
+  defineField({ key: 'requirements.min-ram-gb', prop: 'minRamGb', type: 'number', min: 0, description: 'minimum RAM in GB', default: 4 }),
+  defineField({ key: 'requirements.min-cores', prop: 'minCores', type: 'integer', min: 1, description: 'minimum CPU cores', default: 2 }),
+  defineField({ key: 'requirements.min-disk-gb', prop: 'minDiskGb', type: 'number', min: 0, description: 'minimum free disk in GB on the filesystem that holds the database', default: 100 }),
+  defineField({
     key: 'requirements.ignore',
     prop: 'ignoreRequirements',
     type: 'boolean',
     flag: '--ignore-requirements',
     description: 'go on although RAM, cores or disk are below the minimum (the log records it)',
     default: false,
-  },
-  { key: 'reachability.ping-count', prop: 'pingCount', type: 'integer', min: 1, max: 20, description: 'pings sent to each address', default: 3 },
-  { key: 'reachability.timeout-seconds', prop: 'probeTimeoutSeconds', type: 'integer', min: 1, max: 60, description: 'how long to wait for a ping reply or a TCP connect', default: 2 },
+  }),
+  defineField({ key: 'reachability.ping-count', prop: 'pingCount', type: 'integer', min: 1, max: 20, description: 'pings sent to each address', default: 3 }),
+  defineField({ key: 'reachability.timeout-seconds', prop: 'probeTimeoutSeconds', type: 'integer', min: 1, max: 60, description: 'how long to wait for a ping reply or a TCP connect', default: 2 }),
 ];
