@@ -1,0 +1,75 @@
+import { Command, Option } from 'commander';
+import { answersInit, answersValidate } from './cli/answers-commands.js';
+import { installCommand } from './cli/run-install.js';
+import { helpEpilogue } from './cli/help.js';
+import { AbortError, ExitCode, formatError } from './system/errors.js';
+import { version } from './version.js';
+
+const program = new Command('ha-install')
+  .description('Turn two Linux servers into a PostgreSQL High Availability pair: master, hot-standby slave, HAProxy in front.')
+  .version(version)
+  .showHelpAfterError('(run ha-install --help for the commands and flags)')
+  .addOption(new Option('--mode <mode>', 'install mode: standalone|master|slave|load-balancer, or 1-4 as in the menu'))
+  .option('--master-ip <address>', 'address of the master server')
+  .option('--slave-ip <address>', 'address of the slave server')
+  .option('--answers <file>', 'run unattended from an answers file (YAML or JSON): never prompts')
+  .option('--save-answers <file>', 'save the answers this run used (no secrets, mode 600) for an unattended replay')
+  .option('--dry-run', 'run every check, print the plan with file diffs, change nothing')
+  .option('-y, --yes', 'apply the plan without asking for confirmation')
+  .option('--plain', 'line-by-line prompts instead of the full-screen wizard (serial consoles, screen readers)')
+  .option('--json', 'print progress as JSON lines (implies unattended)')
+  .option('--ignore-requirements', 'go on although RAM, cores or disk are below the minimum')
+  .option('--skip-packages', 'do not install OS packages')
+  .option('--pg-port <port>', 'PostgreSQL port (the same on both nodes)')
+  .option('--synchronous', 'synchronous replication (no commit lost on failover; writes wait for the slave)')
+  .option('--state-dir <dir>', 'where the journal, backups and node state live', '/var/lib/ha-install')
+  .option('--log-dir <dir>', 'where the log files go', '/var/log/ha-install')
+  .addOption(new Option('--facts <file>', 'use a recorded machine (JSON) instead of this one: for dry runs and tests').hideHelp())
+  .addHelpText('after', helpEpilogue)
+  .action(async (options: Record<string, unknown>) => {
+    await installCommand({
+      dryRun: Boolean(options.dryRun),
+      yes: Boolean(options.yes),
+      plain: Boolean(options.plain),
+      json: Boolean(options.json),
+      answersFile: options.answers as string | undefined,
+      saveAnswers: options.saveAnswers as string | undefined,
+      stateDir: options.stateDir as string,
+      logDir: options.logDir as string,
+      factsFile: options.facts as string | undefined,
+      answerFlags: {
+        mode: options.mode,
+        masterIp: options.masterIp,
+        slaveIp: options.slaveIp,
+        ignoreRequirements: options.ignoreRequirements === true ? true : undefined,
+        skipPackages: options.skipPackages === true ? true : undefined,
+        pgPort: options.pgPort,
+        synchronous: options.synchronous === true ? true : undefined,
+      },
+    });
+  });
+
+const answers = program.command('answers').description('write or check answers files for unattended installs');
+answers
+  .command('init [file]')
+  .description('write a commented answers template (to stdout without FILE)')
+  .option('--force', 'overwrite FILE if it exists')
+  .action((file: string | undefined, options: { force?: boolean }) => answersInit(file, Boolean(options.force)));
+answers
+  .command('validate <file>')
+  .description('check an answers file: every problem at once, no root needed, nothing changed')
+  .action((file: string) => answersValidate(file));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write('\nCancelled. A re-run resumes where this one stopped.\n');
+    process.exit(ExitCode.cancelled);
+  });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(formatError(error) + '\n');
+  process.exitCode = error instanceof AbortError ? error.exitCode : ExitCode.failed;
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { loadAnswersFile } from '../answers/load.js';
+import { validateAnswers } from '../answers/validate.js';
+import type { Answers } from '../answers/types.js';
+import { runInstall } from '../flows/install.js';
+import { runStamp, type RunOptions } from '../flows/context.js';
+import { InputError, type Problem } from '../system/errors.js';
+import { gatherFacts, loadFacts } from '../system/facts.js';
+import { Logger } from '../system/log.js';
+import { pickFrontEnd } from './front-end.js';
+
+export interface InstallFlags extends RunOptions {
+  plain: boolean;
+  json: boolean;
+  /** Raw flag values by answers property (`mode: '2'`); validate.ts types them. */
+  answerFlags: Partial<Record<keyof Answers, unknown>>;
+}
+
+const isMissing = (p: Problem) => p.message.startsWith('is required');
+
+/** Opens the run's log; without write access (not root) the run goes on without one. */
+function openLog(logDir: string, stamp: string): Logger {
+  try {
+    return new Logger(join(logDir, `ha-install-${stamp}.log`));
+  } catch {
+    return new Logger(undefined);
+  }
+}
+
+/**
+ * The install command: answers from flags and file are validated all at once, then the
+ * wizard runs on the front end that fits (ink, plain, unattended).
+ */
+export async function installCommand(flags: InstallFlags): Promise<void> {
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot && !flags.dryRun && !flags.factsFile) {
+    throw new InputError('ha-install changes system files and must run as root.', [{ message: 'not running as root', fix: 'run with sudo: sudo npx ha-install (or try --dry-run, which needs no root)' }]);
+  }
+  let file: Partial<Answers> = {};
+  let problems: Problem[];
+  const answerFlags = flags.answerFlags as Partial<Answers>;
+  const typedFlags = validateAnswers({}, { flags: answerFlags }).answers;
+  if (flags.answersFile) {
+    const loaded = loadAnswersFile(flags.answersFile);
+    if (loaded.problems.length > 0) throw new InputError(`The answers file ${flags.answersFile} cannot be used: nothing was changed.`, loaded.problems);
+    const validated = validateAnswers(loaded.raw, { filePath: flags.answersFile, flags: answerFlags });
+    problems = validated.problems;
+    file = validated.answers;
+  } else {
+    const validated = validateAnswers({}, { flags: answerFlags });
+    problems = validated.problems;
+    file = validated.answers; // typed flag values; flags still win in resolve
+  }
+  const wrong = problems.filter((p) => flags.answersFile !== undefined || !isMissing(p));
+  if (wrong.length > 0) {
+    throw new InputError(
+      flags.answersFile ? `The answers file ${flags.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.` : 'Invalid command-line values: nothing was changed.',
+      wrong,
+    );
+  }
+  const stamp = runStamp();
+  const log = openLog(flags.logDir, stamp);
+  const complete = problems.every((p) => !isMissing(p)) && typedFlags.mode !== undefined;
+  const ui = pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
+  if (!ui) {
+    const missing = problems.filter(isMissing);
+    throw new InputError(
+      'No terminal to ask the questions on, and no answers file.',
+      missing.length > 0 ? missing : [{ field: 'mode', message: 'is required', fix: 'pass --mode <mode> or give an answers file' }],
+      ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'],
+    );
+  }
+  try {
+    const facts = flags.factsFile ? loadFacts(flags.factsFile) : await gatherFacts();
+    log.info(`facts: ${JSON.stringify({ ...facts, addresses: facts.addresses.map((a) => a.address) })}`);
+    const interactive = ui.interactive && flags.answersFile === undefined;
+    await runInstall({
+      ui,
+      sources: { flags: typedFlags, file, prompter: interactive ? ui : undefined },
+      answers: {},
+      facts,
+      log,
+      options: flags,
+      stamp,
+      notes: [],
+    });
+  } catch (error) {
+    log.write('error', error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    await ui.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { passwordStrength, resolveAnswer } from '../../answers/resolve.js';
+import type { Answers } from '../../answers/types.js';
+import { InputError } from '../../system/errors.js';
+import { postgresqlPreflight } from '../../../installers/postgresql/index.js';
+import type { InstallContext } from '../context.js';
+
+/**
+ * The replication questions: the backup password (masked, twice on the master) and, on the
+ * master, synchronous replication with its trade-off spelled out in the question.
+ */
+export async function askReplication(ctx: InstallContext): Promise<void> {
+  const a = ctx.answers;
+  for (const prop of ['pgVersion', 'pgCluster', 'pgPort', 'pgSocketDir', 'replicationUser', 'slotName', 'masterWaitSeconds'] as const) {
+    (a as Record<string, unknown>)[prop] = await resolveAnswer(prop, { ...ctx.sources, prompter: undefined }, a);
+  }
+  const secret = await resolveAnswer('backupPassword', ctx.sources, a, {
+    message: a.mode === 'master' ? 'Choose the backup (replication) password' : 'Backup (replication) password of the master',
+  });
+  if (secret === undefined) {
+    throw new InputError('The backup password is missing.', [
+      { field: 'postgresql.backup-password', message: 'is required for mode ' + a.mode, fix: 'set postgresql.backup-password: env:NAME or file:PATH in the answers file' },
+    ]);
+  }
+  if (a.mode === 'master') {
+    const weak = passwordStrength(secret.value);
+    if (weak) throw new InputError('The backup password is too weak.', [{ field: 'postgresql.backup-password', message: weak, fix: 'choose a longer password mixing letters, digits and symbols' }]);
+  }
+  a.backupPassword = secret;
+  ctx.log.redact(secret.value);
+  if (a.mode === 'master') {
+    a.synchronous = await resolveAnswer('synchronous', ctx.sources, a, {
+      message: 'Synchronous replication? Yes: no acknowledged commit is lost on failover, but every write waits for the slave (and stops if it is down). No: faster writes, the last moments may be lost.',
+    });
+  } else {
+    a.synchronous = await resolveAnswer('synchronous', { ...ctx.sources, prompter: undefined }, a);
+  }
+}
+
+/** Checks on the PostgreSQL side that must pass before anything changes (the slave proves the master). */
+export async function preflightReplication(ctx: InstallContext): Promise<void> {
+  const { rows } = await postgresqlPreflight({
+    answers: ctx.answers as Answers,
+    facts: ctx.facts,
+    log: ctx.log,
+    onWait: (secondsLeft: number) => ctx.ui.progress({ type: 'progress', id: 'wait-master', percent: undefined, detail: `waiting for the master to be ready: ${secondsLeft} s left` }),
+  });
+  ctx.ui.checks('Replication preflight', rows);
+  for (const row of rows) ctx.log.info(`preflight ${row.name}: ${row.measured}: ${row.verdict}`);
+  const failed = rows.filter((r) => r.verdict === 'fail');
+  if (failed.length > 0) {
+    throw new InputError(
+      'The replication preflight failed: nothing was changed.',
+      failed.map((r) => ({ field: r.name, message: `${r.measured} (required: ${r.required})`, fix: r.fix })),
+    );
+  }
+}
