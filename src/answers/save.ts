@@ -1,0 +1,50 @@
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { isSecret, shortKey } from './coerce.js';
+import { sections } from './sections.js';
+import { yamlValue } from './template.js';
+import type { Answers, FieldSpec } from './types.js';
+
+/**
+ * Saves the answers a run used, so the same install can be replayed with `--answers`. A secret's
+ * value is never written: only its reference (env:NAME, file:PATH) can be, so a saved file can be
+ * shared, committed or attached to a ticket without leaking the replication password.
+ */
+const header = `# ha-install answers, saved from a run. Replay it with:  sudo ha-install --answers FILE
+# Secrets are never saved: give them as env:NAME or file:PATH where a line says "not saved".
+`;
+
+function lineFor(spec: FieldSpec, value: unknown, indent: string): string {
+  if (spec.type === 'secret') {
+    const ref = isSecret(value) ? value.ref : undefined;
+    if (ref === undefined) return `${indent}# ${spec.key}: not saved; give it as env:NAME or file:PATH`;
+    return `${indent}${shortKey(spec.key)}: ${yamlValue(ref)}`;
+  }
+  return `${indent}${shortKey(spec.key)}: ${yamlValue(value)}`;
+}
+
+/** The YAML text of the given answers, nested by section, in the order of the template. */
+export function serializeAnswers(answers: Partial<Answers>): string {
+  const out = [header];
+  for (const section of sections()) {
+    const indent = section.name ? '  ' : '';
+    const lines = section.fields
+      .filter((spec) => answers[spec.prop] !== undefined)
+      .map((spec) => lineFor(spec, answers[spec.prop], indent));
+    if (lines.length === 0) continue;
+    if (section.name) out.push(`${section.name}:`);
+    out.push(...lines);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Writes the answers file with mode 0600, also when it existed before with a wider mode. */
+export function saveAnswers(path: string, answers: Partial<Answers>): void {
+  const descriptor = openSync(path, 'w', 0o600);
+  try {
+    // The mode given to open only applies to a new file (and is narrowed by the umask anyway).
+    fchmodSync(descriptor, 0o600);
+    writeSync(descriptor, serializeAnswers(answers));
+  } finally {
+    closeSync(descriptor);
+  }
+}
