@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { answersInit, answersValidate } from './cli/answers-commands.js';
 import { installCommand } from './cli/run-install.js';
+import { installInterruptHandlers } from './cli/interrupt.js';
 import { helpEpilogue } from './cli/help.js';
 import { AbortError, ExitCode, formatError } from './system/errors.js';
 import { version } from './version.js';
@@ -60,12 +61,7 @@ answers
   .description('check an answers file: every problem at once, no root needed, nothing changed')
   .action((file: string) => answersValidate(file));
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    process.stderr.write('\nCancelled. A re-run resumes where this one stopped.\n');
-    process.exit(ExitCode.cancelled);
-  });
-}
+installInterruptHandlers();
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
 import { Logger } from '../system/log.js';
 import { pickFrontEnd } from './front-end.js';
+import { setActiveFrontEnd } from './interrupt.js';
 
 export interface InstallFlags extends RunOptions {
   plain: boolean;
@@ -71,6 +72,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
       ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'],
     );
   }
+  setActiveFrontEnd(ui);
   try {
     const facts = flags.factsFile ? loadFacts(flags.factsFile) : await gatherFacts();
     log.info(`facts: ${JSON.stringify({ ...facts, addresses: facts.addresses.map((a) => a.address) })}`);
@@ -89,6 +91,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
     log.write('error', error instanceof Error ? error.message : String(error));
     throw error;
   } finally {
+    setActiveFrontEnd(undefined);
     await ui.close();
   }
 }

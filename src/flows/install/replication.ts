@@ -15,6 +15,8 @@ export async function askReplication(ctx: InstallContext): Promise<void> {
   }
   const secret = await resolveAnswer('backupPassword', ctx.sources, a, {
     message: a.mode === 'master' ? 'Choose the backup (replication) password' : 'Backup (replication) password of the master',
+    // The slave types the master's existing password: the strength policy is the master's to enforce.
+    ...(a.mode === 'slave' ? { validate: () => undefined } : {}),
   });
   if (secret === undefined) {
     throw new InputError('The backup password is missing.', [

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server and
+# client, HAProxy, ping, tmux (the pseudo-terminal test), iproute2 and util-linux (network
+# namespaces). Idempotent: installs only what is missing. Needs root (the tests need it too).
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_installed() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+
+have pg_createcluster || need+=(postgresql-common)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+pkg_installed postgresql-contrib || need+=(postgresql-contrib)
+have pgbench || need+=(postgresql-contrib)
+have haproxy || need+=(haproxy)
+have ping || need+=(iputils-ping)
+have tmux || need+=(tmux)
+have ip || need+=(iproute2)
+have unshare || need+=(util-linux)
+have runuser || need+=(util-linux)
+
+if [ "${#need[@]}" -eq 0 ]; then
+  echo "test-deps: everything present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test-deps: missing ${need[*]}; run as root (sudo npm test) so they can be installed" >&2
+  exit 1
+fi
+echo "test-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,20 @@
+import { Box, Text } from 'ink';
+import { ConfirmPrompt } from './confirm-prompt.js';
+import { SelectPrompt } from './select-prompt.js';
+import type { PendingPrompt } from './store.js';
+import { TextPrompt } from './text-prompt.js';
+
+/** The question being asked: its message and the input for its kind. */
+export function PromptPanel({ prompt }: { prompt: PendingPrompt }) {
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text color="cyan">? </Text>
+        <Text bold>{prompt.message} </Text>
+        {prompt.kind === 'confirm' ? <ConfirmPrompt key={prompt.id} prompt={prompt} /> : null}
+      </Box>
+      {prompt.kind === 'select' ? <SelectPrompt key={prompt.id} prompt={prompt} /> : null}
+      {prompt.kind === 'text' || prompt.kind === 'secret' ? <TextPrompt key={prompt.id} prompt={prompt} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,65 @@
+import { execa } from 'execa';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const bin = join(root, 'bin', 'ha-install.js');
+
+export interface Netns {
+  /** Loopback aliases to add inside the namespace (this machine's "own" addresses there). */
+  addresses?: string[];
+  /** Addresses made unreachable inside the namespace (route type unreachable): a dead peer. */
+  unreachable?: string[];
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real ha-install binary. With `netns`, it runs under `unshare --net`: a private
+ * network namespace with only loopback, where anything aimed off the machine fails at once.
+ */
+export async function runCli(args: string[], options: { netns?: Netns; env?: Record<string, string>; input?: string; user?: string; cwd?: string } = {}): Promise<CliResult> {
+  let argv = ['node', bin, ...args];
+  if (options.user) argv = ['runuser', '-u', options.user, '--', ...argv];
+  if (options.netns) {
+    const setup = [
+      'ip link set lo up',
+      ...(options.netns.addresses ?? []).map((a) => `ip addr add ${a}/32 dev lo`),
+      ...(options.netns.unreachable ?? []).map((a) => `ip route add unreachable ${a}/32 table local`),
+      'exec "$@"',
+    ].join(' && ');
+    argv = ['unshare', '--net', '--', 'sh', '-c', setup, 'sh', ...argv];
+  }
+  const result = await execa(argv[0]!, argv.slice(1), {
+    reject: false,
+    env: { FORCE_COLOR: '0', ...options.env },
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
+    cwd: options.cwd ?? root,
+    timeout: 120_000,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A fingerprint of every file under the given paths (content, mode), to prove nothing changed. */
+export function snapshot(paths: string[]): string {
+  const hash = createHash('sha256');
+  const walk = (path: string) => {
+    if (!existsSync(path)) return hash.update(`missing ${path}\n`);
+    const info = statSync(path);
+    hash.update(`${path} ${info.mode}\n`);
+    if (info.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry));
+    else if (info.isFile()) hash.update(readFileSync(path));
+  };
+  for (const path of paths) walk(path);
+  return hash.digest('hex');
+}
+
+/** The files an install could touch on this machine. */
+export const watchedPaths = ['/etc/postgresql', '/etc/haproxy'];
