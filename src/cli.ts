@@ -1,6 +1,4 @@
 import { Command, Option } from 'commander';
-import { answersInit, answersValidate } from './cli/answers-commands.js';
-import { installCommand } from './cli/run-install.js';
 import { installInterruptHandlers } from './cli/interrupt.js';
 import { helpEpilogue } from './cli/help.js';
 import { AbortError, ExitCode, formatError } from './system/errors.js';
@@ -28,6 +26,8 @@ const program = new Command('ha-install')
   .addOption(new Option('--facts <file>', 'use a recorded machine (JSON) instead of this one: for dry runs and tests').hideHelp())
   .addHelpText('after', helpEpilogue)
   .action(async (options: Record<string, unknown>) => {
+    // Loaded on demand: ink, React and systeminformation would otherwise slow down --help.
+    const { installCommand } = await import('./cli/run-install.js');
     await installCommand({
       dryRun: Boolean(options.dryRun),
       yes: Boolean(options.yes),
@@ -55,11 +55,11 @@ answers
   .command('init [file]')
   .description('write a commented answers template (to stdout without FILE)')
   .option('--force', 'overwrite FILE if it exists')
-  .action((file: string | undefined, options: { force?: boolean }) => answersInit(file, Boolean(options.force)));
+  .action(async (file: string | undefined, options: { force?: boolean }) => (await import('./cli/answers-commands.js')).answersInit(file, Boolean(options.force)));
 answers
   .command('validate <file>')
   .description('check an answers file: every problem at once, no root needed, nothing changed')
-  .action((file: string) => answersValidate(file));
+  .action(async (file: string) => (await import('./cli/answers-commands.js')).answersValidate(file));
 
 installInterruptHandlers();
 

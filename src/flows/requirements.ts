@@ -54,7 +54,7 @@ export function requirementRows(
     {
       name: 'Operating system',
       measured: `${facts.os.distro} ${facts.os.release}`.trim(),
-      required: 'Debian 11-13, Ubuntu 20.04-24.04, RHEL family 8-9',
+      required: 'Debian, Ubuntu, RHEL 8-9',
       verdict: facts.os.family !== 'unsupported' && release ? 'ok' : facts.os.family !== 'unsupported' ? 'warn' : 'fail',
       fix: facts.os.family === 'unsupported' ? 'install on a Debian, Ubuntu or RHEL-family server' : 'this release is untested: it may work',
     },

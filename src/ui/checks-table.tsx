@@ -14,7 +14,7 @@ function Row({ cells, widths, verdict, header }: { cells: string[]; widths: numb
   return (
     <Box>
       {cells.map((cell, index) => (
-        <Box key={index} width={widths[index]! + 2} flexShrink={0}>
+        <Box key={index} width={widths[index]! + 2} flexShrink={0} paddingRight={2}>
           <Text bold={header}>{cell}</Text>
         </Box>
       ))}

@@ -5,10 +5,12 @@ import { CancelledError } from '../../system/errors.js';
 import { planPackages } from '../../../installers/packages/index.js';
 import { postgresqlPlan } from '../../../installers/postgresql/index.js';
 import { modeTitles } from './mode.js';
+import { settle } from './settle.js';
 import { replicates, type InstallContext } from '../context.js';
 
 /** Installers turn answers and facts into actions; nothing runs here. */
 export async function buildPlan(ctx: InstallContext): Promise<Plan> {
+  await settle(ctx, ['skipPackages', 'extraPackages', 'pgVersion']);
   const answers = ctx.answers as Answers;
   const actions: Action[] = [];
   const notes: string[] = [];

@@ -5,14 +5,15 @@ import { pingAddress, tcpProbe, type PingResult, type TcpResult } from '../../sy
 import type { CheckRow } from '../../prompts/prompter.js';
 import type { InstallContext } from '../context.js';
 import { resolveAddressAnswer } from './addresses.js';
+import { settle } from './settle.js';
 
 type Probed = Pick<Answers, 'masterIp' | 'slaveIp' | 'mode' | 'pingCount' | 'probeTimeoutSeconds' | 'pgPort'>;
 
 function pingRow(label: string, result: PingResult | undefined, tcp: TcpResult | undefined, needPort: boolean): CheckRow {
-  const tcpText = tcp ? `tcp/${tcp.port} ${tcp.outcome}${tcp.outcome === 'open' || tcp.outcome === 'refused' ? ` in ${tcp.ms} ms` : ''}` : '';
+  const tcpText = tcp ? `tcp/${tcp.port} ${tcp.outcome}${tcp.hostAnswered ? ` (${tcp.ms} ms)` : ''}` : '';
   const pingText = result
     ? result.alive
-      ? `${result.received}/${result.sent} replies, rtt ${result.rttMs?.toFixed(2)} ms`
+      ? `${result.received}/${result.sent} pings, ${result.rttMs?.toFixed(2)} ms`
       : `no reply (${result.error ?? 'timeout'})`
     : 'ping not installed';
   const measured = [pingText, tcpText].filter(Boolean).join('; ');
@@ -56,6 +57,7 @@ export async function probePair(answers: Probed, facts: Pick<MachineFacts, 'tool
 
 /** The reachability step: on failure an interactive admin may retry or edit an address. */
 export async function checkReachability(ctx: InstallContext): Promise<void> {
+  await settle(ctx, ['pingCount', 'probeTimeoutSeconds', 'pgPort']);
   for (;;) {
     const rows = await probePair(ctx.answers as Probed, ctx.facts);
     const extra: CheckRow[] = ctx.facts.tools.ping ? [] : [{ name: 'ping', measured: 'not installed', required: 'optional', verdict: 'warn', fix: 'install iputils-ping; the TCP probe was used instead' }];

@@ -1,5 +1,6 @@
 import { passwordStrength, resolveAnswer } from '../../answers/resolve.js';
 import type { Answers } from '../../answers/types.js';
+import { settle } from './settle.js';
 import { InputError } from '../../system/errors.js';
 import { postgresqlPreflight } from '../../../installers/postgresql/index.js';
 import type { InstallContext } from '../context.js';
@@ -10,9 +11,7 @@ import type { InstallContext } from '../context.js';
  */
 export async function askReplication(ctx: InstallContext): Promise<void> {
   const a = ctx.answers;
-  for (const prop of ['pgVersion', 'pgCluster', 'pgPort', 'pgSocketDir', 'replicationUser', 'slotName', 'masterWaitSeconds'] as const) {
-    (a as Record<string, unknown>)[prop] = await resolveAnswer(prop, { ...ctx.sources, prompter: undefined }, a);
-  }
+  await settle(ctx, ['pgVersion', 'pgCluster', 'pgSocketDir', 'replicationUser', 'slotName', 'masterWaitSeconds']);
   const secret = await resolveAnswer('backupPassword', ctx.sources, a, {
     message: a.mode === 'master' ? 'Choose the backup (replication) password' : 'Backup (replication) password of the master',
     // The slave types the master's existing password: the strength policy is the master's to enforce.
@@ -31,10 +30,10 @@ export async function askReplication(ctx: InstallContext): Promise<void> {
   ctx.log.redact(secret.value);
   if (a.mode === 'master') {
     a.synchronous = await resolveAnswer('synchronous', ctx.sources, a, {
-      message: 'Synchronous replication? Yes: no acknowledged commit is lost on failover, but every write waits for the slave (and stops if it is down). No: faster writes, the last moments may be lost.',
+      message: 'Synchronous replication? (yes: no commit lost on failover, but writes wait for the slave)',
     });
   } else {
-    a.synchronous = await resolveAnswer('synchronous', { ...ctx.sources, prompter: undefined }, a);
+    await settle(ctx, ['synchronous']);
   }
 }
 

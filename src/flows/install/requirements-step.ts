@@ -1,13 +1,11 @@
-import { resolveAnswer } from '../../answers/resolve.js';
+import { settle } from './settle.js';
 import { InputError } from '../../system/errors.js';
 import { requirementRows } from '../requirements.js';
 import type { InstallContext } from '../context.js';
 
 /** Measures the machine against the minimums and stops the run on a failure, before any change. */
 export async function checkRequirements(ctx: Pick<InstallContext, 'sources' | 'answers' | 'facts' | 'log' | 'ui' | 'options'>): Promise<void> {
-  for (const prop of ['minRamGb', 'minCores', 'minDiskGb', 'ignoreRequirements'] as const) {
-    (ctx.answers as Record<string, unknown>)[prop] = await resolveAnswer(prop, { ...ctx.sources, prompter: undefined }, ctx.answers);
-  }
+  await settle(ctx, ['minRamGb', 'minCores', 'minDiskGb', 'ignoreRequirements']);
   const a = ctx.answers as Required<Pick<typeof ctx.answers, 'minRamGb' | 'minCores' | 'minDiskGb' | 'ignoreRequirements'>>;
   const rows = requirementRows(ctx.facts, a, { needRoot: !ctx.options.dryRun });
   ctx.ui.checks('Requirement check', rows);
