@@ -1,0 +1,87 @@
+import test from 'ava';
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { bin, root } from '../helpers/cli.js';
+
+/**
+ * The wizard as a person sees it: the real binary in a tmux pseudo-terminal, driven with
+ * send-keys and read with capture-pane, from the mode menu through to the plan screen. It
+ * runs in a private network namespace where 127.0.0.11 and 127.0.0.12 are this machine's.
+ */
+const socket = `ha-pty-${process.pid}`;
+const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args]);
+const screen = async () => String((await tmux('capture-pane', '-p', '-S', '-200', '-t', 'wizard')).stdout);
+
+async function waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = await screen();
+    if (pattern.test(text)) return text;
+    await delay(100);
+  }
+  throw new Error(`timed out waiting for ${pattern}; the screen was:\n${text}`);
+}
+
+async function keys(...sequence: string[]) {
+  for (const key of sequence) {
+    await tmux('send-keys', '-t', 'wizard', ...(key.startsWith('literal:') ? ['-l', key.slice(8)] : [key]));
+    await delay(60);
+  }
+}
+
+test.after.always(async () => {
+  await tmux('kill-server').catch(() => undefined);
+});
+
+test('the ink wizard walks from the mode menu to the plan, validating as the admin types', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ha-pty-'));
+  const facts = join(root, 'test/fixtures/machines/good-server.json');
+  const command = [
+    'ip link set lo up && ip addr add 127.0.0.11/32 dev lo && ip addr add 127.0.0.12/32 dev lo',
+    `exec node ${bin} --dry-run --facts ${facts} --state-dir ${dir}/state --log-dir ${dir}/logs`,
+  ].join(' && ');
+  await tmux('new-session', '-d', '-s', 'wizard', '-x', '150', '-y', '45', `unshare --net -- sh -c '${command}'; sleep 30`);
+
+  await waitFor(/Choose the install mode/);
+  t.regex(await screen(), /2 {2}HA master/);
+  await keys('Down', 'Enter');
+  await waitFor(/Set up High Availability\?/);
+  await keys('y');
+  await waitFor(/Master server IP address/);
+  t.regex(await screen(), /RAM\s+16\.0 GB\s+4 GB\s+✔ ok/, 'the requirement table shows measured vs required');
+
+  await keys('literal:192.168.0.300');
+  await waitFor(/part "300" is not a number/);
+  await keys('Enter');
+  await delay(200);
+  t.notRegex(await screen(), /Slave server IP address/, 'Enter is refused while the address is invalid');
+  for (let i = 0; i < 13; i++) await keys('BSpace');
+  await keys('literal:127.0.0.11', 'Enter');
+
+  await waitFor(/Slave server IP address/);
+  await keys('literal:127.0.0.11');
+  await waitFor(/same as master-ip/);
+  await keys('BSpace', 'BSpace', 'literal:12', 'Enter');
+
+  await waitFor(/Choose the backup \(replication\) password/);
+  t.regex(await screen(), /slave 127\.0\.0\.12\s+3\/3 pings/, 'the reachability table shows the pings');
+  await keys('literal:Corr3ct-Horse-Battery', 'Enter');
+  await delay(200);
+  await keys('literal:Corr3ct-Horse-Battery', 'Enter');
+  await waitFor(/Synchronous replication\?/);
+  await keys('n');
+
+  const plan = await waitFor(/Dry run complete/);
+  t.regex(plan, /HA master install on db1/);
+  t.regex(plan, /Install OS packages/);
+  t.regex(plan, /\+host\s+replication\s+replicator\s+127\.0\.0\.12\/32\s+scram-sha-256/);
+  t.notRegex(plan, /Corr3ct-Horse-Battery/, 'the password never reaches the screen');
+  t.false(existsSync(join(dir, 'state')), 'a dry run writes no state');
+  const log = readFileSync(join(dir, 'logs', readdirSync(join(dir, 'logs'))[0]!), 'utf8');
+  t.notRegex(log, /Corr3ct-Horse-Battery/, 'nor the log');
+  t.log(plan.split('\n').slice(-60).join('\n'));
+});
