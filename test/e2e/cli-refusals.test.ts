@@ -41,11 +41,10 @@ test('master and slave the same', async (t) => {
 });
 
 test('the role address is not one of this machine\'s, and the message lists those that are', async (t) => {
-  await refused(t, ['--mode', 'master', '--dry-run', '--facts', join(fixtures, 'machines/good-server-slave.json'), '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12'], [
-    /master-ip/,
-    /127\.0\.0\.11 is not an address of this machine/,
-    /127\.0\.0\.12 \(lo\)/,
-  ]);
+  const file = answersFile('mode: master\nmaster-ip: 127.0.0.11\nslave-ip: 127.0.0.12\npostgresql:\n  backup-password: env:HA_TEST_PASSWORD\n');
+  await refused(t, ['--answers', file, '--dry-run', '--facts', join(fixtures, 'machines/good-server-slave.json')], [/master-ip/, /127\.0\.0\.11 is not an address of this machine/, /127\.0\.0\.12 \(lo\)/], {
+    env: { HA_TEST_PASSWORD: 'Corr3ct-Horse-Battery' },
+  });
 });
 
 test('an unreachable peer (unreachable route in a private namespace) is refused', async (t) => {
