@@ -49,3 +49,18 @@ export function parsePackageProgress(chunk: string): { percent?: number; detail?
   }
   return found;
 }
+
+/**
+ * The PostgreSQL major the package manager would install, for a machine that has none yet:
+ * the slave compares it with the master's before anything is installed.
+ */
+export async function candidatePostgresqlMajor(manager: Manager, log: Logger): Promise<number | undefined> {
+  if (manager === 'apt') {
+    const result = await run(['apt-cache', 'policy', 'postgresql'], log, { reject: false });
+    const candidate = result.stdout.match(/Candidate:\s*(\d+)\+/);
+    return candidate ? Number(candidate[1]) : undefined;
+  }
+  const result = await run([manager, 'info', '-q', 'postgresql-server'], log, { reject: false });
+  const version = result.stdout.match(/^Version\s*:\s*(\d+)/m);
+  return version ? Number(version[1]) : undefined;
+}

@@ -68,7 +68,8 @@ async function detectInit(): Promise<'systemd' | 'none'> {
   }
 }
 
-function postgresqlVersions(): number[] {
+/** Major versions of the PostgreSQL servers installed now (re-read after the package step). */
+export function postgresqlVersions(): number[] {
   const versions = new Set<number>();
   for (const base of ['/usr/lib/postgresql']) {
     try {

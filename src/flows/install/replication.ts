@@ -1,6 +1,8 @@
 import { passwordStrength, resolveAnswer } from '../../answers/resolve.js';
 import type { Answers } from '../../answers/types.js';
 import { settle } from './settle.js';
+import { packageManager } from '../../../installers/packages/index.js';
+import { candidatePostgresqlMajor } from '../../../installers/packages/manager.js';
 import { InputError } from '../../system/errors.js';
 import { postgresqlPreflight } from '../../../installers/postgresql/index.js';
 import type { InstallContext } from '../context.js';
@@ -12,6 +14,12 @@ import type { InstallContext } from '../context.js';
 export async function askReplication(ctx: InstallContext): Promise<void> {
   const a = ctx.answers;
   await settle(ctx, ['pgVersion', 'pgCluster', 'pgSocketDir', 'replicationUser', 'slotName', 'masterWaitSeconds']);
+  if (a.pgVersion === undefined && ctx.facts.postgresqlVersions.length === 0) {
+    // Nothing installed yet: plan for the major the package step will install.
+    const manager = packageManager(ctx.facts);
+    a.pgVersion = manager ? await candidatePostgresqlMajor(manager, ctx.log) : undefined;
+    if (a.pgVersion !== undefined) ctx.log.info(`PostgreSQL is not installed yet; the packages provide major ${a.pgVersion}`);
+  }
   const secret = await resolveAnswer('backupPassword', ctx.sources, a, {
     message: a.mode === 'master' ? 'Choose the backup (replication) password' : 'Backup (replication) password of the master',
     // The slave types the master's existing password: the strength policy is the master's to enforce.
