@@ -37,6 +37,8 @@ export type Verdict = 'ok' | 'warn' | 'fail' | 'info';
 
 export interface CheckRow {
   name: string;
+  /** The answers key the row is about, when an answer can fix it (e.g. `postgresql.backup-password`). */
+  field?: string;
   measured: string;
   required: string;
   verdict: Verdict;

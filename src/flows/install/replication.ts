@@ -59,7 +59,7 @@ export async function preflightReplication(ctx: InstallContext): Promise<void> {
   if (failed.length > 0) {
     throw new InputError(
       'The replication preflight failed: nothing was changed.',
-      failed.map((r) => ({ field: r.name, message: `${r.measured} (required: ${r.required})`, fix: r.fix })),
+      failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured} (required: ${r.required})`, fix: r.fix })),
     );
   }
 }

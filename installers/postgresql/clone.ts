@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { Action, CommandAction, StepAction } from '../../src/engine/actions.js';
+import { ApplyError } from '../../src/system/errors.js';
+import { binDir, serviceArgv, type Cluster } from './cluster.js';
+import { pgpassPath, type PostgresqlContext } from './context.js';
+
+/**
+ * The clone: pg_basebackup into `<dataDir>.partial` while the old cluster still runs (a failed
+ * clone leaves it running as it was), then stop, move the old data aside (never deleted),
+ * rename the clone into place. A clone killed half-way leaves only the `.partial` directory, which the next run
+ * removes before cloning again.
+ */
+
+export const partialDir = (cluster: Pick<Cluster, 'dataDir'>): string => `${cluster.dataDir}.partial`;
+
+/** pg_basebackup argv: the password comes from PGPASSFILE, never argv; -w so it never prompts. */
+export function basebackupArgv(ctx: PostgresqlContext, cluster: Cluster): string[] {
+  const a = ctx.answers;
+  return [
+    `${binDir(cluster.version)}/pg_basebackup`,
+    // application_name lands in primary_conninfo (-R): synchronous_standby_names names it.
+    '--dbname',
+    `application_name=${a.slotName}`,
+    '--host',
+    a.masterIp,
+    '--port',
+    String(a.pgPort),
+    '--username',
+    a.replicationUser,
+    '--pgdata',
+    partialDir(cluster),
+    '--write-recovery-conf',
+    '--wal-method=stream',
+    '--slot',
+    a.slotName,
+    // An immediate checkpoint: the default spread one makes the admin wait minutes for nothing.
+    '--checkpoint=fast',
+    '--progress',
+    '--no-password',
+  ];
+}
+
+export function cloneCommand(ctx: PostgresqlContext, cluster: Cluster): CommandAction {
+  return {
+    kind: 'command',
+    id: 'postgresql.clone',
+    title: `Clone the master ${ctx.answers.masterIp} with pg_basebackup`,
+    argv: basebackupArgv(ctx, cluster),
+    user: 'postgres',
+    env: { PGPASSFILE: pgpassPath(ctx) },
+    progress: 'pg_basebackup',
+  };
+}
+
+function removePartialStep(cluster: Cluster): StepAction {
+  const partial = partialDir(cluster);
+  return {
+    kind: 'step',
+    id: 'postgresql.remove-partial',
+    title: `Remove the unfinished clone ${partial}`,
+    detail: [`${partial} is what an interrupted clone left behind; it holds no data of this server`],
+    run: async ({ log }) => {
+      log.info(`removing the unfinished clone ${partial}`);
+      await rm(partial, { recursive: true, force: true });
+    },
+  };
+}
+
+function putInPlaceStep(cluster: Cluster): StepAction {
+  const partial = partialDir(cluster);
+  return {
+    kind: 'step',
+    id: 'postgresql.clone-in-place',
+    title: `Put the clone in place as ${cluster.dataDir}`,
+    detail: [`rename ${partial} to ${cluster.dataDir}`],
+    run: async () => {
+      if (existsSync(cluster.dataDir)) throw new ApplyError(`${cluster.dataDir} still exists: the old data directory was not moved aside.`);
+      await rename(partial, cluster.dataDir);
+    },
+  };
+}
+
+/** The clone into `.partial`, given the local cluster as the plan found it; the old cluster keeps running. */
+export function cloneActions(ctx: PostgresqlContext, cluster: Cluster): Action[] {
+  // Only when present: a different plan then, so an interrupted run starts afresh with it.
+  return [...(existsSync(partialDir(cluster)) ? [removePartialStep(cluster)] : []), cloneCommand(ctx, cluster)];
+}
+
+/** After a good clone: stop the old cluster, move its data aside, put the clone in its place. */
+export function swapActions(ctx: PostgresqlContext, cluster: Cluster): Action[] {
+  const stop: Action[] = cluster.running
+    ? [{ kind: 'command', id: 'postgresql.stop', title: `Stop PostgreSQL ${cluster.version}/${cluster.name}`, argv: serviceArgv(cluster, 'stop', ctx.facts.init) }]
+    : [];
+  return [
+    ...stop,
+    { kind: 'move-aside', id: 'postgresql.move-aside', title: `Move the old data directory ${cluster.dataDir} aside`, path: cluster.dataDir },
+    putInPlaceStep(cluster),
+  ];
+}

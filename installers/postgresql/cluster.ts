@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import type { CommandAction } from '../../src/engine/actions.js';
+import { ApplyError } from '../../src/system/errors.js';
+import { run } from '../../src/system/exec.js';
+import type { Logger } from '../../src/system/log.js';
+import { CONF_FILE_NAME } from './config.js';
+
+/** One Debian PostgreSQL cluster (postgresql-common): `/etc/postgresql/<version>/<name>`. */
+export interface ClusterRef {
+  version: number;
+  name: string;
+}
+
+export interface Cluster extends ClusterRef {
+  exists: boolean;
+  confDir: string;
+  dataDir: string;
+  /** Configured port and socket directory (what the next start uses). */
+  port: number;
+  socketDir: string;
+  running: boolean;
+  /** Where the running server really listens: postmaster.pid, which may differ from the config until a restart. */
+  live?: { port: number; socketDir: string };
+  inRecovery: boolean;
+}
+
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload';
+
+interface LsCluster {
+  version: number;
+  cluster: string;
+  port: string;
+  pgdata: string;
+  socketdir: string;
+  configdir: string;
+  running: number;
+  recovery?: number;
+}
+
+export const binDir = (version: number): string => `/usr/lib/postgresql/${version}/bin`;
+export const confFilePath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/conf.d/${CONF_FILE_NAME}`;
+export const hbaPath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/pg_hba.conf`;
+
+/** Lines 4 and 5 of postmaster.pid: the port and first socket directory of the running server. */
+function readPostmasterPid(dataDir: string): { port: number; socketDir: string } | undefined {
+  try {
+    const lines = readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n');
+    const port = Number(lines[3]);
+    return Number.isInteger(port) && port > 0 ? { port, socketDir: lines[4]?.trim() || '/var/run/postgresql' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one cluster through `pg_lsclusters --json` (which also follows conf.d). */
+export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Cluster> {
+  const result = await run(['pg_lsclusters', '--json'], log, { title: 'Listing PostgreSQL clusters', reject: false });
+  // 127: postgresql-common is not installed yet (a dry run before the packages step): no clusters.
+  if (result.exitCode !== 0 && result.exitCode !== 127) {
+    throw new ApplyError(`pg_lsclusters --json failed with code ${result.exitCode}: ${result.stderr.trim()}`);
+  }
+  const all = (result.exitCode === 0 ? JSON.parse(result.stdout || '[]') : []) as LsCluster[];
+  const found = all.find((c) => Number(c.version) === ref.version && c.cluster === ref.name);
+  const confDir = `/etc/postgresql/${ref.version}/${ref.name}`;
+  if (!found) {
+    const dataDir = `/var/lib/postgresql/${ref.version}/${ref.name}`;
+    return { ...ref, exists: false, confDir, dataDir, port: 5432, socketDir: '/var/run/postgresql', running: false, inRecovery: false };
+  }
+  const running = Number(found.running) === 1;
+  return {
+    ...ref,
+    exists: true,
+    confDir: found.configdir ?? confDir,
+    dataDir: found.pgdata,
+    port: Number(found.port),
+    socketDir: found.socketdir || '/var/run/postgresql',
+    running,
+    live: running ? readPostmasterPid(found.pgdata) : undefined,
+    inRecovery: running && Number(found.recovery ?? 0) === 1,
+  };
+}
+
+/** Where psql reaches the cluster now: the running server's socket, else the configured one. */
+export function socketOf(cluster: Cluster): { port: number; socketDir: string } {
+  return cluster.live ?? { port: cluster.port, socketDir: cluster.socketDir };
+}
+
+/** systemd's unit when PID 1 is systemd (so `systemctl status` agrees); pg_ctlcluster otherwise. */
+export function serviceArgv(ref: ClusterRef, op: ServiceOp, init: 'systemd' | 'none'): string[] {
+  return init === 'systemd'
+    ? ['systemctl', op, `postgresql@${ref.version}-${ref.name}`]
+    : ['pg_ctlcluster', String(ref.version), ref.name, op];
+}
+
+export async function service(ref: ClusterRef, op: ServiceOp, init: 'systemd' | 'none', log: Logger): Promise<void> {
+  await run(serviceArgv(ref, op, init), log, { title: `PostgreSQL ${ref.version}/${ref.name} ${op}` });
+}
+
+/** pg_createcluster with the port and socket directory the answers ask for; it starts nothing. */
+export function createClusterAction(ref: ClusterRef, port: number, socketDir: string | undefined): CommandAction {
+  return {
+    kind: 'command',
+    id: `postgresql.create-cluster`,
+    title: `Create PostgreSQL cluster ${ref.version}/${ref.name}`,
+    argv: ['pg_createcluster', String(ref.version), ref.name, '--port', String(port), ...(socketDir ? ['--socketdir', socketDir] : [])],
+  };
+}

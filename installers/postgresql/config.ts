@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostNetwork } from '../../src/system/address.js';
+
+/** Pure builders for what ha-install writes into PostgreSQL's configuration. */
+
+export const CONF_FILE_NAME = 'ha-install.conf';
+export const HBA_MARKER = 'ha-install';
+export const VERSION_SETTING = 'ha_install.version';
+
+const GB = 1024 ** 3;
+
+/** A GUC value in single quotes, as postgresql.conf reads it. */
+export function confQuote(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/**
+ * How much WAL a replication slot may hold back, in MB. A slot whose slave is gone keeps every
+ * WAL segment until the master's disk is full and the master stops: the outage we are here to
+ * prevent. Capped, a slave that is away too long loses its slot and needs a new clone, which is
+ * the lesser evil. 20% of the free space leaves room for the database to grow; at least 1 GB so
+ * a short network blip never costs a re-clone, at most 100 GB because beyond that a re-clone is
+ * faster than replaying the backlog. Whole GB so a re-run does not rewrite the file for a few
+ * megabytes of difference.
+ */
+export function slotWalKeepMb(freeBytes: number): number {
+  const fifth = Math.floor((freeBytes * 0.2) / GB);
+  return Math.min(100, Math.max(1, fifth)) * 1024;
+}
+
+export interface ConfInput {
+  /** This node's address: PostgreSQL listens there. */
+  address: string;
+  port: number;
+  socketDir?: string;
+  freeBytes: number;
+  /** Application name of the synchronous standby; only the master gets one (see masterConf). */
+  synchronousStandby?: string;
+  buildVersion: string;
+}
+
+/** Loopback addresses are the demo pair: two clusters on one port cannot both bind localhost. */
+function listenAddresses(address: string): string {
+  const loopback = address.startsWith('127.') || address === '::1';
+  // Keep localhost on a real server: applications on the same host usually connect there.
+  return loopback ? address : `${address},localhost`;
+}
+
+/** The conf.d file; Debian's postgresql.conf ends with `include_dir = 'conf.d'`. */
+export function confFile(input: ConfInput): string {
+  const settings: Array<[string, string]> = [
+    ['listen_addresses', confQuote(listenAddresses(input.address))],
+    ['port', String(input.port)],
+    ...(input.socketDir ? ([['unix_socket_directories', confQuote(input.socketDir)]] as Array<[string, string]>) : []),
+    ['wal_level', 'replica'],
+    ['max_wal_senders', '10'],
+    ['max_replication_slots', '10'],
+    ['wal_log_hints', 'on'],
+    ['hot_standby', 'on'],
+    ['password_encryption', confQuote('scram-sha-256')],
+    ['max_slot_wal_keep_size', confQuote(`${slotWalKeepMb(input.freeBytes)}MB`)],
+    ['synchronous_standby_names', confQuote(input.synchronousStandby ?? '')],
+    [VERSION_SETTING, confQuote(input.buildVersion)],
+  ];
+  return [
+    '# Written by ha-install: re-runs replace this file. Put your own settings in another conf.d file.',
+    '# wal_log_hints lets a former master rejoin with pg_rewind instead of a full clone.',
+    ...settings.map(([name, value]) => `${name} = ${value}`),
+    '',
+  ].join('\n');
+}
+
+/** Symmetric pg_hba rules: each node lets its peer replicate and write the marker row. */
+export function hbaBlock(replicationUser: string, peerAddress: string): string {
+  const peer = hostNetwork(peerAddress);
+  return [
+    `host    replication    ${replicationUser}    ${peer}    scram-sha-256`,
+    `host    postgres       ${replicationUser}    ${peer}    scram-sha-256`,
+  ].join('\n');
+}
+
+function pgpassEscape(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
+}
+
+export interface PgpassEntry {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export function pgpassLine(entry: PgpassEntry): string {
+  return [entry.host, String(entry.port), '*', entry.user, entry.password].map(pgpassEscape).join(':');
+}
+
+/**
+ * The postgres user's .pgpass with our entries replacing any earlier line for the same host,
+ * port and user; other lines (the admin's own, comments) stay, in order.
+ */
+export function mergePgpass(existing: string, entries: PgpassEntry[]): string {
+  // Any database field: libpq takes the first matching line, so an older `replication` line would win.
+  const ours = new Set(entries.map((e) => [e.host, String(e.port), e.user].map(pgpassEscape).join(':')));
+  const isOurs = (line: string) => {
+    const fields = line.split(/(?<!\\):/);
+    return ours.has([fields[0], fields[1], fields[3]].join(':'));
+  };
+  const kept = existing.split('\n').filter((line) => line.trim() !== '' && (line.startsWith('#') || !isOurs(line)));
+  return [...kept, ...entries.map(pgpassLine)].join('\n') + '\n';
+}
+
+/**
+ * The version of this build (package.json), written on the master as `ha_install.version` so
+ * the slave can refuse a master set up by a different build.
+ */
+export function buildVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ha-install' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return '0.0.0-unknown';
+    dir = dirname(dir);
+  }
+}

@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { BlockAction, FileAction } from '../../src/engine/actions.js';
+import type { Answers } from '../../src/answers/types.js';
+import { InputError } from '../../src/system/errors.js';
+import type { MachineFacts } from '../../src/system/facts.js';
+import type { Logger } from '../../src/system/log.js';
+import { confFilePath, hbaPath, type ClusterRef } from './cluster.js';
+import { buildVersion, confFile, HBA_MARKER, hbaBlock, mergePgpass } from './config.js';
+
+/** What the PostgreSQL installer needs from a flow: the answers, the machine, the log. */
+export interface PostgresqlContext {
+  answers: Answers;
+  facts: MachineFacts;
+  log: Logger;
+  /** Called about once a second while the slave waits for the master, with the seconds left. */
+  onWait?: (secondsLeft: number) => void;
+  /** The postgres user's password file; default `<postgres home>/.pgpass`. Tests use their own. */
+  pgpassPath?: string;
+  /** This build's version as written to `ha_install.version`; default: package.json. */
+  buildVersion?: string;
+}
+
+/** The major version: answered, else the newest installed. */
+export function pgVersion(ctx: Pick<PostgresqlContext, 'answers' | 'facts'>): number {
+  const version = ctx.answers.pgVersion ?? ctx.facts.postgresqlVersions.at(-1);
+  if (version === undefined) {
+    throw new InputError('No PostgreSQL server is installed.', [
+      { field: 'postgresql.version', message: 'no version given and none found under /usr/lib/postgresql', fix: 'install the postgresql package first, or let ha-install install it' },
+    ]);
+  }
+  return version;
+}
+
+export function clusterRef(ctx: Pick<PostgresqlContext, 'answers' | 'facts'>): ClusterRef {
+  return { version: pgVersion(ctx), name: ctx.answers.pgCluster };
+}
+
+/** This node's address and its peer's, by mode. */
+export function nodes(answers: Answers): { self: string; peer: string; role: 'master' | 'slave' } {
+  return answers.mode === 'slave'
+    ? { self: answers.slaveIp, peer: answers.masterIp, role: 'slave' }
+    : { self: answers.masterIp, peer: answers.slaveIp, role: 'master' };
+}
+
+export function backupPassword(answers: Answers): string {
+  const value = answers.backupPassword?.value;
+  if (!value) {
+    throw new InputError('The backup password is missing.', [
+      { field: 'postgresql.backup-password', message: 'is required for mode ' + answers.mode, fix: 'set postgresql.backup-password: env:NAME or file:PATH' },
+    ]);
+  }
+  return value;
+}
+
+export function versionOf(ctx: Pick<PostgresqlContext, 'buildVersion'>): string {
+  return ctx.buildVersion ?? buildVersion();
+}
+
+/** The postgres OS user's home from /etc/passwd (Debian: /var/lib/postgresql). */
+export function pgpassPath(ctx: Pick<PostgresqlContext, 'pgpassPath'>): string {
+  if (ctx.pgpassPath) return ctx.pgpassPath;
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
+  return `${line?.split(':')[5] || '/var/lib/postgresql'}/.pgpass`;
+}
+
+export function confAction(ctx: PostgresqlContext): FileAction {
+  const a = ctx.answers;
+  const ref = clusterRef(ctx);
+  const { self, role } = nodes(a);
+  return {
+    kind: 'file',
+    id: 'postgresql.conf',
+    title: `Write ${confFilePath(ref)}`,
+    path: confFilePath(ref),
+    // Only the master waits for a synchronous standby. A promoted slave must not: with its peer
+    // down every commit would hang, the opposite of what a failover is for.
+    content: confFile({
+      address: self,
+      port: a.pgPort,
+      socketDir: a.pgSocketDir,
+      freeBytes: ctx.facts.disk.freeBytes,
+      synchronousStandby: role === 'master' && a.synchronous ? a.slotName : undefined,
+      buildVersion: versionOf(ctx),
+    }),
+    mode: 0o644,
+    owner: 'postgres',
+  };
+}
+
+export function hbaAction(ctx: PostgresqlContext): BlockAction {
+  const ref = clusterRef(ctx);
+  return {
+    kind: 'block',
+    id: 'postgresql.hba',
+    title: `Allow replication from ${nodes(ctx.answers).peer} in pg_hba.conf`,
+    path: hbaPath(ref),
+    marker: HBA_MARKER,
+    content: hbaBlock(ctx.answers.replicationUser, nodes(ctx.answers).peer),
+    position: 'top',
+  };
+}
+
+/** Both nodes' entries, so after a failover the old master reaches the new one unchanged. */
+export function pgpassAction(ctx: PostgresqlContext): FileAction {
+  const a = ctx.answers;
+  const path = pgpassPath(ctx);
+  const password = backupPassword(a);
+  const entries = [a.masterIp, a.slaveIp].map((host) => ({ host, port: a.pgPort, user: a.replicationUser, password }));
+  return {
+    kind: 'file',
+    id: 'postgresql.pgpass',
+    title: `Store the replication password in ${path} (mode 0600)`,
+    path,
+    content: mergePgpass(existsSync(path) ? readFileSync(path, 'utf8') : '', entries),
+    mode: 0o600,
+    owner: 'postgres',
+    secret: true,
+  };
+}

@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { run } from '../../src/system/exec.js';
+import type { Logger } from '../../src/system/log.js';
+import { describeCluster, type ClusterRef } from './cluster.js';
+import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback.js';
+
+/**
+ * The demo pair on one machine: ha-demo-master on 127.0.0.11 and ha-demo-slave on 127.0.0.12,
+ * both on port 5440, each with its own socket directory. `demoUp` records what it changed;
+ * `demoDown` undoes exactly that (save the state as JSON between the two).
+ */
+
+export interface DemoOptions {
+  version: number;
+  port: number;
+  master: { address: string; cluster: string };
+  slave: { address: string; cluster: string };
+  extraAddresses?: string[];
+}
+
+export const demoDefaults = (version: number): DemoOptions => ({
+  version,
+  port: 5440,
+  master: { address: '127.0.0.11', cluster: 'ha-demo-master' },
+  slave: { address: '127.0.0.12', cluster: 'ha-demo-slave' },
+});
+
+export interface DemoState {
+  loopback: LoopbackChange[];
+  /** Clusters demoUp created (demoDown drops only these). */
+  clusters: ClusterRef[];
+}
+
+export const demoSocketDir = (cluster: string): string => `/var/run/postgresql/${cluster}`;
+
+/** Creates a stopped cluster with its own socket directory unless it exists; true when created. */
+export async function ensureCluster(ref: ClusterRef, port: number, log: Logger): Promise<boolean> {
+  if ((await describeCluster(ref, log)).exists) return false;
+  await run(['pg_createcluster', String(ref.version), ref.name, '--port', String(port), '--socketdir', demoSocketDir(ref.name)], log, {
+    title: `Creating the demo cluster ${ref.version}/${ref.name}`,
+  });
+  return true;
+}
+
+export async function demoUp(options: DemoOptions, log: Logger): Promise<DemoState> {
+  const state: DemoState = { loopback: [], clusters: [] };
+  try {
+    state.loopback = await setupLoopback({ master: options.master.address, slave: options.slave.address, extra: options.extraAddresses }, log);
+    for (const node of [options.master, options.slave]) {
+      const ref = { version: options.version, name: node.cluster };
+      if (await ensureCluster(ref, options.port, log)) state.clusters.push(ref);
+    }
+  } catch (error) {
+    await demoDown(state, log);
+    throw error;
+  }
+  return state;
+}
+
+/**
+ * Drops the clusters demoUp created (with their configuration directory, moved-aside and
+ * unfinished-clone data directories: demo data only), then undoes the loopback changes.
+ */
+export async function demoDown(state: DemoState, log: Logger): Promise<void> {
+  for (const ref of state.clusters) {
+    const cluster = await describeCluster(ref, log);
+    if (cluster.exists) await run(['pg_dropcluster', '--stop', String(ref.version), ref.name], log, { reject: false, title: `Dropping ${ref.version}/${ref.name}` });
+    const parent = dirname(cluster.dataDir);
+    const prefix = basename(cluster.dataDir);
+    for (const entry of existsSync(parent) ? readdirSync(parent) : []) {
+      if (entry === `${prefix}.partial` || entry.startsWith(`${prefix}.ha-install-`)) await rm(join(parent, entry), { recursive: true, force: true });
+    }
+    await rm(demoSocketDir(ref.name), { recursive: true, force: true });
+    // pg_dropcluster leaves files it did not create (our conf.d file): the next demo must start clean.
+    await rm(cluster.confDir, { recursive: true, force: true });
+  }
+  await teardownLoopback(state.loopback, log);
+}
+
+/** Removes the .pgpass lines for these hosts on this port (what the demo installs added). */
+export function removePgpassEntries(path: string, hosts: string[], port: number): void {
+  if (!existsSync(path)) return;
+  const prefixes = hosts.map((h) => `${h.replaceAll(':', '\\:')}:${port}:`);
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !prefixes.some((p) => line.startsWith(p)));
+  writeFileSync(path, kept.length ? `${kept.join('\n')}\n` : '', { mode: 0o600 });
+}

@@ -1,0 +1,123 @@
+import type { Action, StepAction } from '../../src/engine/actions.js';
+import type { CheckRow } from '../../src/prompts/prompter.js';
+import { applySettingsStep } from './apply.js';
+import { createClusterAction, describeCluster, type ClusterRef } from './cluster.js';
+import { backupPassword, clusterRef, confAction, hbaAction, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
+import { scramMatches, scramVerifier } from './scram.js';
+import { ident, literal, sqlOn, sqlValue } from './sql.js';
+
+/**
+ * The master: settings for streaming replication, the replication role (password sent as a
+ * SCRAM verifier), the ha_install.events table the slave proves replication with, and the
+ * slot the slave streams from. Every step is idempotent: a re-run changes nothing that is
+ * already right and restarts nothing.
+ */
+
+function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
+  const user = ctx.answers.replicationUser;
+  return {
+    kind: 'step',
+    id: 'postgresql.role',
+    title: `Create or update the replication role ${user}`,
+    detail: [`${user}: LOGIN REPLICATION, member of pg_monitor, password set as a SCRAM-SHA-256 verifier (the password itself never reaches the server)`],
+    run: async ({ log, progress }) => {
+      const password = backupPassword(ctx.answers);
+      const current = await sqlValue(ref, `SELECT coalesce(rolpassword, '-') FROM pg_authid WHERE rolname = ${literal(user)}`, log);
+      const setPassword = scramMatches(password, current) ? '' : ` PASSWORD ${literal(scramVerifier(password))}`;
+      await sqlOn(
+        ref,
+        `DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) THEN CREATE ROLE ${ident(user)}; END IF;
+         END $$;
+         ALTER ROLE ${ident(user)} WITH LOGIN REPLICATION${setPassword};
+         GRANT pg_monitor TO ${ident(user)};`,
+        log,
+        { title: `Setting up the role ${user}` },
+      );
+      progress(undefined, current === undefined ? 'created' : setPassword ? 'password changed' : 'already up to date');
+    },
+  };
+}
+
+/** The events table, and one row saying this node was configured (the status shows the last one). */
+export function eventsSql(user: string, node: string, event: string, detail: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ha_install;
+    CREATE TABLE IF NOT EXISTS ha_install.events (
+      id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), node text, event text NOT NULL, detail text);
+    GRANT USAGE ON SCHEMA ha_install TO ${ident(user)};
+    GRANT SELECT, INSERT ON ha_install.events TO ${ident(user)};
+    GRANT USAGE ON SEQUENCE ha_install.events_id_seq TO ${ident(user)};
+    INSERT INTO ha_install.events (node, event, detail) VALUES (${literal(node)}, ${literal(event)}, ${literal(detail)});`;
+}
+
+function eventsStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
+  const user = ctx.answers.replicationUser;
+  return {
+    kind: 'step',
+    id: 'postgresql.events',
+    title: 'Create the ha_install.events table',
+    detail: [`schema ha_install, table events; ${user} may SELECT and INSERT (the slave writes its marker row there)`],
+    run: async ({ log }) => {
+      await sqlOn(ref, eventsSql(user, nodes(ctx.answers).self, 'master-configured', `ha-install ${versionOf(ctx)}`), log);
+    },
+  };
+}
+
+function slotStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
+  const slot = ctx.answers.slotName;
+  return {
+    kind: 'step',
+    id: 'postgresql.slot',
+    title: `Create the replication slot ${slot}`,
+    detail: [`physical slot ${slot}, created only if missing; it keeps WAL for the slave up to max_slot_wal_keep_size`],
+    run: async ({ log, progress }) => {
+      const created = await sqlOn(
+        ref,
+        // In the select list, not FROM: a function in FROM would run before the WHERE.
+        `SELECT (pg_create_physical_replication_slot(${literal(slot)})).slot_name
+          WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = ${literal(slot)})`,
+        log,
+      );
+      progress(undefined, created.length > 0 ? 'created' : 'already there');
+    },
+  };
+}
+
+export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
+  const ref = clusterRef(ctx);
+  const cluster = await describeCluster(ref, ctx.log);
+  return [
+    ...(cluster.exists ? [] : [createClusterAction(ref, ctx.answers.pgPort, ctx.answers.pgSocketDir)]),
+    confAction(ctx),
+    hbaAction(ctx),
+    pgpassAction(ctx),
+    applySettingsStep(ref, ctx.facts.init),
+    roleStep(ctx, ref),
+    eventsStep(ctx, ref),
+    slotStep(ctx, ref),
+  ];
+}
+
+/** Local checks only: the master needs nothing from the slave. */
+export async function preflightMaster(ctx: PostgresqlContext): Promise<{ rows: CheckRow[] }> {
+  const version = pgVersion(ctx);
+  const rows: CheckRow[] = [
+    {
+      name: 'PostgreSQL server',
+      measured: ctx.facts.postgresqlVersions.length ? ctx.facts.postgresqlVersions.join(', ') : 'none installed',
+      required: String(version),
+      verdict: ctx.facts.postgresqlVersions.includes(version) ? 'ok' : 'info',
+      fix: ctx.facts.postgresqlVersions.includes(version) ? undefined : `postgresql-${version} is installed by the packages step`,
+    },
+  ];
+  if (!ctx.facts.postgresqlVersions.includes(version)) return { rows };
+  const cluster = await describeCluster(clusterRef(ctx), ctx.log);
+  rows.push({
+    name: 'cluster role',
+    measured: !cluster.exists ? 'not created yet' : !cluster.running ? 'stopped' : cluster.inRecovery ? 'standby (read-only)' : 'primary',
+    required: 'primary, stopped or missing',
+    verdict: cluster.inRecovery ? 'fail' : 'ok',
+    fix: cluster.inRecovery ? `${version}/${cluster.name} is a standby: promote it first, or install this server as the slave` : undefined,
+  });
+  return { rows };
+}

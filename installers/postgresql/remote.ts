@@ -1,0 +1,100 @@
+import net from 'node:net';
+import pg from 'pg';
+
+/**
+ * Connections to the peer node with node-postgres: the password stays in this process's
+ * memory (never argv, never a file other than the postgres user's .pgpass).
+ */
+
+export interface PeerLogin {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database?: string;
+  /** A physical replication connection (what pg_basebackup and the walreceiver open). */
+  replication?: boolean;
+  /** Leave from this local address (tests connecting as an outsider from 127.0.0.13). */
+  localAddress?: string;
+  timeoutMs?: number;
+}
+
+/** net.Socket that binds its local end first: node-postgres calls connect(port, host). */
+class BoundSocket extends net.Socket {
+  constructor(private readonly bindTo: string) {
+    super();
+  }
+
+  override connect(...args: unknown[]): this {
+    const [port, host] = args as [number, string];
+    return super.connect({ port, host, localAddress: this.bindTo });
+  }
+}
+
+export async function withPeer<T>(login: PeerLogin, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({
+    host: login.host,
+    port: login.port,
+    user: login.user,
+    password: login.password,
+    database: login.database ?? 'postgres',
+    application_name: 'ha-install',
+    connectionTimeoutMillis: login.timeoutMs ?? 10_000,
+    ...(login.replication ? { replication: 'true' } : {}),
+    ...(login.localAddress ? { stream: () => new BoundSocket(login.localAddress!) } : {}),
+  } as pg.ClientConfig);
+  client.on('error', () => {
+    /* a dropped connection surfaces as the failed query's error */
+  });
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export type LoginFailure = 'password' | 'hba' | 'starting' | 'refused' | 'timeout' | 'other';
+
+/** Sorts a connection error into what the admin can do about it. */
+export function classifyLoginError(error: unknown): LoginFailure {
+  const e = error as { code?: string; message?: string };
+  if (e.code === '28P01') return 'password';
+  if (e.code === '28000') return 'hba';
+  if (e.code === '57P03') return 'starting';
+  if (e.code === 'ECONNREFUSED') return 'refused';
+  if (e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return 'timeout';
+  return 'other';
+}
+
+/** True once something accepts TCP connections on host:port. */
+export function portOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits up to `seconds` for the master's port, calling `onWait(secondsLeft)` about once a
+ * second while it waits. True when the port answered in time.
+ */
+export async function waitForPort(host: string, port: number, seconds: number, onWait?: (secondsLeft: number) => void): Promise<boolean> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const started = Date.now();
+    if (await portOpen(host, port, Math.min(2000, Math.max(200, deadline - started)))) return true;
+    const left = Math.ceil((deadline - Date.now()) / 1000);
+    if (left <= 0) return false;
+    onWait?.(left);
+    await sleep(Math.max(0, 1000 - (Date.now() - started)));
+  }
+}
