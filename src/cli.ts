@@ -61,6 +61,26 @@ answers
   .description('check an answers file: every problem at once, no root needed, nothing changed')
   .action(async (file: string) => (await import('./cli/answers-commands.js')).answersValidate(file));
 
+program
+  .command('status')
+  .description('this node\'s role, the peer, replication state, lag, slot, timeline, last event; exit 0 only when healthy')
+  .option('--json', 'print one JSON document (one per refresh with --watch)')
+  .option('--watch', 'refresh every 2 seconds until Ctrl-C')
+  .action(async (options: { json?: boolean; watch?: boolean }) => {
+    const { runStatus } = await import('./cli/run-status.js');
+    // --json is also a global flag: commander hands it to whichever level it parsed it at.
+    await runStatus({ ...program.opts<{ stateDir: string; logDir: string }>(), json: Boolean(options.json ?? program.opts().json), watch: Boolean(options.watch) });
+  });
+
+program
+  .command('demo')
+  .description('build a real master + slave pair on this machine (127.0.0.11 and 127.0.0.12) and show its status')
+  .option('--down', 'remove everything the demo created, and nothing else')
+  .action(async (options: { down?: boolean }) => {
+    const { runDemo } = await import('./cli/run-status.js');
+    await runDemo({ ...program.opts<{ stateDir: string; logDir: string }>(), down: Boolean(options.down) });
+  });
+
 installInterruptHandlers();
 
 try {

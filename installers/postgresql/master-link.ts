@@ -34,7 +34,7 @@ export async function readMaster(ctx: PostgresqlContext): Promise<MasterFacts> {
               (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn)::bigint AS bytes`,
     );
     const slot = await client.query(
-      `SELECT s.active, r.client_addr::text AS client_addr
+      `SELECT s.active, host(r.client_addr) AS client_addr
          FROM pg_replication_slots s LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
         WHERE s.slot_name = $1`,
       [ctx.answers.slotName],

@@ -15,7 +15,8 @@ import { replicates, type InstallContext } from '../context.js';
 
 /** Installers turn answers and facts into actions; nothing runs here. */
 export async function buildPlan(ctx: InstallContext): Promise<Plan> {
-  await settle(ctx, ['skipPackages', 'extraPackages', 'pgVersion']);
+  if (!replicates(ctx.answers)) await settle(ctx, ['pgVersion']);
+  await settle(ctx, ['skipPackages', 'extraPackages']);
   const answers = ctx.answers as Answers;
   const actions: Action[] = [];
   const notes: string[] = [];

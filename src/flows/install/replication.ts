@@ -14,7 +14,8 @@ import type { InstallContext } from '../context.js';
 export async function askReplication(ctx: InstallContext): Promise<void> {
   const a = ctx.answers;
   await settle(ctx, ['pgVersion', 'pgCluster', 'pgSocketDir', 'replicationUser', 'slotName', 'masterWaitSeconds']);
-  if (a.pgVersion === undefined && ctx.facts.postgresqlVersions.length === 0) {
+  a.pgVersion ??= ctx.facts.postgresqlVersions.at(-1); // the newest installed, as the installer picks it
+  if (a.pgVersion === undefined) {
     // Nothing installed yet: plan for the major the package step will install.
     const manager = packageManager(ctx.facts);
     a.pgVersion = manager ? await candidatePostgresqlMajor(manager, ctx.log) : undefined;
