@@ -10,13 +10,20 @@ import type { Answers, FieldSpec } from './types.js';
  * shared, committed or attached to a ticket without leaking the replication password.
  */
 const header = `# ha-install answers, saved from a run. Replay it with:  sudo ha-install --answers FILE
-# Secrets are never saved: give them as env:NAME or file:PATH where a line says "not saved".
+# Secrets are never saved, only where to find them (env:NAME or file:PATH).
 `;
+
+/** The environment variable a replay reads a typed-in secret from: HA_BACKUP_PASSWORD. */
+export const secretEnvName = (spec: FieldSpec) => `HA_${shortKey(spec.key).replaceAll('-', '_').toUpperCase()}`;
 
 function lineFor(spec: FieldSpec, value: unknown, indent: string): string {
   if (spec.type === 'secret') {
     const ref = isSecret(value) ? value.ref : undefined;
-    if (ref === undefined) return `${indent}# ${spec.key}: not saved; give it as env:NAME or file:PATH`;
+    if (ref === undefined) {
+      // Typed in the wizard: point the replay at an environment variable so it runs unattended.
+      const name = secretEnvName(spec);
+      return `${indent}# typed in the wizard and not saved: export ${name}=... before replaying (or use file:PATH)\n${indent}${shortKey(spec.key)}: env:${name}`;
+    }
     return `${indent}${shortKey(spec.key)}: ${yamlValue(ref)}`;
   }
   return `${indent}${shortKey(spec.key)}: ${yamlValue(value)}`;

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { bin, root } from '../helpers/cli.js';
+import { bin, root, runCli } from '../helpers/cli.js';
 
 /**
  * The wizard as a person sees it: the real binary in a tmux pseudo-terminal, driven with
@@ -42,7 +42,7 @@ test('the ink wizard walks from the mode menu to the plan, validating as the adm
   const facts = join(root, 'test/fixtures/machines/good-server.json');
   const command = [
     'ip link set lo up && ip addr add 127.0.0.11/32 dev lo && ip addr add 127.0.0.12/32 dev lo',
-    `exec node ${bin} --dry-run --facts ${facts} --state-dir ${dir}/state --log-dir ${dir}/logs`,
+    `exec node ${bin} --dry-run --facts ${facts} --state-dir ${dir}/state --log-dir ${dir}/logs --save-answers ${dir}/saved.yaml`,
   ].join(' && ');
   await tmux('new-session', '-d', '-s', 'wizard', '-x', '150', '-y', '45', `unshare --net -- sh -c '${command}'; sleep 30`);
 
@@ -84,4 +84,18 @@ test('the ink wizard walks from the mode menu to the plan, validating as the adm
   const log = readFileSync(join(dir, 'logs', readdirSync(join(dir, 'logs'))[0]!), 'utf8');
   t.notRegex(log, /Corr3ct-Horse-Battery/, 'nor the log');
   t.log(plan.split('\n').slice(-60).join('\n'));
+
+  // The same install replays unattended from the saved answers, the password from the environment.
+  const saved = join(dir, 'saved.yaml');
+  t.is(statSync(saved).mode & 0o777, 0o600);
+  const text = readFileSync(saved, 'utf8');
+  t.notRegex(text, /Corr3ct-Horse-Battery/);
+  t.regex(text, /master-ip: 127\.0\.0\.11/);
+  const replay = await runCli(['--answers', saved, '--dry-run', '--facts', facts, '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'logs')], {
+    netns: { addresses: ['127.0.0.11', '127.0.0.12'] },
+    env: { HA_BACKUP_PASSWORD: 'Corr3ct-Horse-Battery' },
+  });
+  t.is(replay.exitCode, 0, replay.stderr);
+  t.regex(replay.stderr, /HA master install on db1/);
+  t.regex(replay.stderr, /Dry run complete/);
 });

@@ -34,11 +34,12 @@ test('saveAnswers writes mode 0600, also over an existing world-readable file', 
   t.false(readFileSync(existing, 'utf8').includes('old'));
 });
 
-test('a prompted or plaintext password is never written, only a comment', (t) => {
+test('a prompted or plaintext password is never written: the replay reads it from HA_BACKUP_PASSWORD', (t) => {
   for (const source of ['prompt', 'plain'] as const) {
     const text = serializeAnswers({ ...base, backupPassword: { source, value: password } });
     t.false(text.includes(password));
-    t.regex(text, /# postgresql\.backup-password: not saved; give it as env:NAME or file:PATH/);
+    t.regex(text, /# typed in the wizard and not saved: export HA_BACKUP_PASSWORD=\.\.\. before replaying/);
+    t.regex(text, /^ {2}backup-password: env:HA_BACKUP_PASSWORD$/m);
   }
   const path = join(scratch(), 'answers.yaml');
   saveAnswers(path, { ...base, backupPassword: { source: 'prompt', value: password } });
