@@ -1,3 +1,4 @@
+import { actionLine } from '../engine/plan-printer.js';
 import { render } from 'ink';
 import { BugError, CancelledError } from '../system/errors.js';
 import { App } from '../ui/app.js';
@@ -106,7 +107,7 @@ export function createInkFrontEnd(options: InkOptions = {}): FrontEnd {
     },
     checks: (title, rows) => store.append({ kind: 'checks', title, rows }),
     showPlan: (plan, diffs) =>
-      store.append({ kind: 'plan', title: plan.title, actions: plan.actions.map((action) => action.title), notes: plan.notes, diffs }),
+      store.append({ kind: 'plan', title: plan.title, actions: plan.actions.map((action) => actionLine(action)), notes: plan.notes, diffs }),
     progress(event) {
       if (event.type === 'start') {
         positions.set(event.id, { index: event.index, total: event.total });

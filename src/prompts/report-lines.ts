@@ -1,3 +1,4 @@
+import { actionLine } from '../engine/plan-printer.js';
 import type { Plan, ProgressEvent } from '../engine/actions.js';
 import type { CheckRow, StepState, Verdict } from './prompter.js';
 
@@ -58,7 +59,10 @@ export function checksTally(rows: CheckRow[]): string {
 /** The plan as numbered actions and notes; the diffs follow as they are. */
 export function planLines(plan: Plan, diffs: string): string[] {
   const lines = [`${plan.title} (${plan.actions.length} actions)`];
-  plan.actions.forEach((action, index) => lines.push(`  ${String(index + 1).padStart(2)}. ${action.title}`));
+  plan.actions.forEach((action, index) => {
+    lines.push(`  ${String(index + 1).padStart(2)}. ${actionLine(action)}`);
+    if (action.kind === 'step') for (const detail of action.detail) lines.push(`        ${detail}`);
+  });
   if (plan.notes.length > 0) {
     lines.push('  Notes:');
     for (const note of plan.notes) lines.push(`    - ${note}`);
