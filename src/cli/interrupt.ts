@@ -13,8 +13,13 @@ export function setActiveFrontEnd(frontEnd: FrontEnd | undefined): void {
  * finished action, so a re-run resumes; files are written atomically, never half.
  */
 export function installInterruptHandlers(): void {
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: execa's exit hook (signal-exit) also listens, and when it finds itself
+    // the last listener it re-raises the signal, killing the process before close() and exit(130).
+    process.on(signal, () => {
+      if (interrupted) return process.exit(ExitCode.cancelled); // a second Ctrl-C: leave now
+      interrupted = true;
       const frontEnd = active;
       active = undefined;
       const finish = () => {

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { execa } from 'execa';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { inNetns, Terminal } from '../helpers/tmux.js';
 import { bin, root, runCli } from '../helpers/cli.js';
 
 /**
@@ -11,40 +11,15 @@ import { bin, root, runCli } from '../helpers/cli.js';
  * send-keys and read with capture-pane, from the mode menu through to the plan screen. It
  * runs in a private network namespace where 127.0.0.11 and 127.0.0.12 are this machine's.
  */
-const socket = `ha-pty-${process.pid}`;
-const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args]);
-const screen = async () => String((await tmux('capture-pane', '-p', '-S', '-200', '-t', 'wizard')).stdout);
+const term = new Terminal();
+const { waitFor, keys, screen } = { waitFor: term.waitFor.bind(term), keys: term.keys.bind(term), screen: term.screen.bind(term) };
 
-async function waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < until) {
-    text = await screen();
-    if (pattern.test(text)) return text;
-    await delay(100);
-  }
-  throw new Error(`timed out waiting for ${pattern}; the screen was:\n${text}`);
-}
-
-async function keys(...sequence: string[]) {
-  for (const key of sequence) {
-    await tmux('send-keys', '-t', 'wizard', ...(key.startsWith('literal:') ? ['-l', key.slice(8)] : [key]));
-    await delay(60);
-  }
-}
-
-test.after.always(async () => {
-  await tmux('kill-server').catch(() => undefined);
-});
+test.after.always(() => term.stop());
 
 test('the ink wizard walks from the mode menu to the plan, validating as the admin types', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ha-pty-'));
   const facts = join(root, 'test/fixtures/machines/good-server.json');
-  const command = [
-    'ip link set lo up && ip addr add 127.0.0.11/32 dev lo && ip addr add 127.0.0.12/32 dev lo',
-    `exec node ${bin} --dry-run --facts ${facts} --state-dir ${dir}/state --log-dir ${dir}/logs --save-answers ${dir}/saved.yaml`,
-  ].join(' && ');
-  await tmux('new-session', '-d', '-s', 'wizard', '-x', '150', '-y', '45', `unshare --net -- sh -c '${command}'; sleep 30`);
+  await term.start(inNetns(`node ${bin} --dry-run --facts ${facts} --state-dir ${dir}/state --log-dir ${dir}/logs --save-answers ${dir}/saved.yaml`, { addresses: ['127.0.0.11', '127.0.0.12'] }));
 
   await waitFor(/Choose the install mode/);
   t.regex(await screen(), /2 {2}HA master/);

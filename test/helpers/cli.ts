@@ -24,8 +24,23 @@ export interface CliResult {
  * Runs the real ha-install binary. With `netns`, it runs under `unshare --net`: a private
  * network namespace with only loopback, where anything aimed off the machine fails at once.
  */
+/**
+ * The binary as another user can run it. A clone inside a folder only root may enter (a
+ * private temp dir, say) is copied once to a world-readable place for the not-root tests.
+ */
+async function binFor(user: string): Promise<string> {
+  const readable = await execa('runuser', ['-u', user, '--', 'test', '-r', join(root, 'dist', 'src', 'cli.js')], { reject: false });
+  if (readable.exitCode === 0) return bin;
+  const copy = join('/tmp', `ha-install-as-${user}`);
+  await execa('rm', ['-rf', copy]);
+  await execa('mkdir', ['-p', '-m', '755', copy]);
+  await execa('cp', ['-a', join(root, 'bin'), join(root, 'dist'), join(root, 'node_modules'), join(root, 'package.json'), copy]);
+  await execa('chmod', ['-R', 'a+rX', copy]);
+  return join(copy, 'bin', 'ha-install.js');
+}
+
 export async function runCli(args: string[], options: { netns?: Netns; env?: Record<string, string>; input?: string; user?: string; cwd?: string } = {}): Promise<CliResult> {
-  let argv = ['node', bin, ...args];
+  let argv = ['node', options.user ? await binFor(options.user) : bin, ...args];
   if (options.user) argv = ['runuser', '-u', options.user, '--', ...argv];
   if (options.netns) {
     const setup = [

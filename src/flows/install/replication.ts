@@ -48,12 +48,22 @@ export async function askReplication(ctx: InstallContext): Promise<void> {
 
 /** Checks on the PostgreSQL side that must pass before anything changes (the slave proves the master). */
 export async function preflightReplication(ctx: InstallContext): Promise<void> {
+  const a = ctx.answers as Answers;
+  const title = `Waiting for the master ${a.masterIp}:${a.pgPort} to be ready`;
+  let waiting = false;
   const { rows } = await postgresqlPreflight({
-    answers: ctx.answers as Answers,
+    answers: a,
     facts: ctx.facts,
     log: ctx.log,
-    onWait: (secondsLeft: number) => ctx.ui.progress({ type: 'progress', id: 'wait-master', percent: undefined, detail: `waiting for the master to be ready: ${secondsLeft} s left` }),
+    // A visible countdown instead of Motadata's "wait five minutes after installing the master".
+    onWait: (secondsLeft: number) => {
+      if (!waiting) ctx.ui.progress({ type: 'start', id: 'wait-master', title, index: 1, total: 1 });
+      waiting = true;
+      const percent = a.masterWaitSeconds > 0 ? Math.round((100 * (a.masterWaitSeconds - secondsLeft)) / a.masterWaitSeconds) : 100;
+      ctx.ui.progress({ type: 'progress', id: 'wait-master', percent, detail: `${secondsLeft} s left` });
+    },
   });
+  if (waiting) ctx.ui.progress({ type: 'done', id: 'wait-master', title, note: rows[0]?.measured });
   ctx.ui.checks('Replication preflight', rows);
   for (const row of rows) ctx.log.info(`preflight ${row.name}: ${row.measured}: ${row.verdict}`);
   const failed = rows.filter((r) => r.verdict === 'fail');

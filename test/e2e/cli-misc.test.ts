@@ -1,0 +1,47 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+const temp = () => mkdtempSync(join(tmpdir(), 'ha-misc-'));
+
+test('--help teaches: the flow, examples, precedence, exit codes', async (t) => {
+  const { exitCode, stdout } = await runCli(['--help']);
+  t.is(exitCode, 0);
+  for (const text of ['--answers <file>', '--dry-run', 'answers init', 'Exit codes:', '130', 'env:NAME', 'first the master (mode 2)']) t.true(stdout.includes(text), text);
+});
+
+test('without a ping binary the TCP probe alone decides, and says so', async (t) => {
+  const dir = temp();
+  const result = await runCli(
+    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--dry-run', '--facts', join(fixtures, 'machines/no-ping.json'), '--state-dir', join(dir, 's'), '--log-dir', join(dir, 'l')],
+    { netns: { addresses: ['127.0.0.11', '127.0.0.12'] } },
+  );
+  t.is(result.exitCode, 0, result.stderr);
+  t.regex(result.stderr, /ping\s+not installed/);
+  t.regex(result.stderr, /master 127\.0\.0\.11\s+ping not installed; tcp\/5432 refused/);
+});
+
+test('answers init writes a 0600 template that validates, and never overwrites without --force', async (t) => {
+  const file = join(temp(), 'answers.yaml');
+  t.is((await runCli(['answers', 'init', file])).exitCode, 0);
+  t.is(statSync(file).mode & 0o777, 0o600);
+  t.regex(readFileSync(file, 'utf8'), /backup-password: env:HA_BACKUP_PASSWORD/);
+  const again = await runCli(['answers', 'init', file]);
+  t.is(again.exitCode, 2);
+  t.regex(again.stderr, /already exists.*--force/s);
+  const valid = await runCli(['answers', 'validate', file], { env: { HA_BACKUP_PASSWORD: 'Corr3ct-Horse-Battery' } });
+  t.is(valid.exitCode, 0, valid.stderr);
+  t.regex(valid.stdout, /is valid: mode master, master 192\.168\.0\.137, slave 192\.168\.0\.118/);
+  const stdout = await runCli(['answers', 'init']);
+  t.regex(stdout.stdout, /^# ha-install answers file/);
+});
+
+test('answers validate needs no root and reports every problem at once', async (t) => {
+  const result = await runCli(['answers', 'validate', join(fixtures, 'answers/invalid/missing-keys.yaml')], { user: 'nobody' });
+  t.is(result.exitCode, 2);
+  t.regex(result.stderr, /master-ip/);
+  t.regex(result.stderr, /slave-ip/);
+});
