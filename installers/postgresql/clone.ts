@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, CommandAction, StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
+import type { Logger } from '../../src/system/log.js';
 import { binDir, serviceArgv, type Cluster } from './cluster.js';
 import { pgpassPath, type PostgresqlContext } from './context.js';
 
@@ -53,6 +55,48 @@ export function cloneCommand(ctx: PostgresqlContext, cluster: Cluster): CommandA
   };
 }
 
+/** Live pg_basebackup processes writing into `dir` (zombies excluded), read from /proc. */
+function clonesInto(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+      if (state !== 'Z' && argv[0]?.endsWith('/pg_basebackup') && argv[argv.indexOf('--pgdata') + 1] === dir) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/**
+ * Stops a clone still writing into `dir`. A run killed by a signal (SIGTERM, or kill -9 of
+ * ha-install alone) can leave pg_basebackup's WAL streamer child running: it holds the slot
+ * (the next clone would fail with "replication slot is active") and keeps writing here.
+ */
+async function stopClonesInto(dir: string, log: Logger): Promise<void> {
+  let pids = clonesInto(dir);
+  if (pids.length === 0) return;
+  log.warn(`stopping pg_basebackup left running by an interrupted run (pid ${pids.join(', ')})`);
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    for (let i = 0; i < 50 && pids.length > 0; i++) {
+      await delay(100);
+      pids = clonesInto(dir);
+    }
+    if (pids.length === 0) return;
+  }
+  throw new ApplyError(`pg_basebackup (pid ${pids.join(', ')}) still writes into ${dir} and does not stop.`);
+}
+
 function removePartialStep(cluster: Cluster): StepAction {
   const partial = partialDir(cluster);
   return {
@@ -61,6 +105,7 @@ function removePartialStep(cluster: Cluster): StepAction {
     title: `Remove the unfinished clone ${partial}`,
     detail: [`${partial} is what an interrupted clone left behind; it holds no data of this server`],
     run: async ({ log }) => {
+      await stopClonesInto(partial, log);
       log.info(`removing the unfinished clone ${partial}`);
       await rm(partial, { recursive: true, force: true });
     },

@@ -9,6 +9,7 @@ import { withPeer } from '../../installers/postgresql/remote.js';
 import { planSlave, preflightSlave } from '../../installers/postgresql/slave.js';
 import { sqlValue } from '../../installers/postgresql/sql.js';
 import { readStatus } from '../../installers/postgresql/status.js';
+import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 import { apply, context, installedVersion, pairAnswers, testLogger } from '../helpers/postgresql.js';
 
 /**
@@ -35,14 +36,20 @@ const masterCtx = async (extra = {}) =>
 const slaveCtx = async (extra = {}, buildVersion?: string) =>
   context(pairAnswers({ ...common, mode: 'slave', pgCluster: slaveRef.name, pgSocketDir: demoSocketDir(slaveRef.name), ...extra }), log, { pgpassPath, buildVersion });
 
-test.before(async () => {
+test.before(async (t) => {
+  t.timeout(6 * 60_000); // the lock may wait for the demo tests, which share 127.0.0.11/12
+  await acquireLoopbackLock({ log: (line) => t.log(line) });
   await demoDown({ loopback: [], clusters: [masterRef, slaveRef] }, log); // what a crashed earlier run left
   state = await demoUp({ version, port, master: { address: '127.0.0.11', cluster: masterRef.name }, slave: { address: '127.0.0.12', cluster: slaveRef.name }, extraAddresses: ['127.0.0.13'] }, log);
 });
 
 test.after.always(async () => {
-  if (state) await demoDown(state, log);
-  rmSync(pgpassPath, { force: true });
+  try {
+    if (state) await demoDown(state, log);
+    rmSync(pgpassPath, { force: true });
+  } finally {
+    releaseLoopbackLock();
+  }
 });
 
 const startTime = () => sqlValue(masterRef, 'SELECT pg_postmaster_start_time()', log);
