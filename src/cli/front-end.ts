@@ -1,6 +1,3 @@
-import { createInkFrontEnd } from '../prompts/ink.js';
-import { createPlainFrontEnd } from '../prompts/plain.js';
-import { createUnattendedFrontEnd } from '../prompts/unattended.js';
 import type { FrontEnd } from '../prompts/prompter.js';
 
 export interface FrontEndChoice {
@@ -17,13 +14,15 @@ export interface FrontEndChoice {
 /**
  * One flow, three front ends: ink on a terminal, inquirer line by line with --plain, and no
  * prompts at all with --answers (or --json, or when the flags already answer everything).
- * Returns undefined when a person would have to be asked but there is no terminal.
+ * Returns undefined when a person would have to be asked but there is no terminal. Each front
+ * end is loaded only when chosen: ink and React cost half a second an unattended run never needs.
  */
-export function pickFrontEnd(choice: FrontEndChoice): FrontEnd | undefined {
+export async function pickFrontEnd(choice: FrontEndChoice): Promise<FrontEnd | undefined> {
   if (choice.answersFile !== undefined || choice.json || (choice.complete && !choice.tty)) {
-    return createUnattendedFrontEnd({ json: choice.json, stream: process.stderr });
+    const { createUnattendedFrontEnd } = await import('../prompts/unattended.js');
+    return createUnattendedFrontEnd({ json: choice.json, stream: choice.json ? process.stdout : process.stderr });
   }
   if (!choice.tty) return undefined;
-  if (choice.plain) return createPlainFrontEnd({ logPath: choice.logPath });
-  return createInkFrontEnd({ logPath: choice.logPath });
+  if (choice.plain) return (await import('../prompts/plain.js')).createPlainFrontEnd({ logPath: choice.logPath });
+  return (await import('../prompts/ink.js')).createInkFrontEnd({ logPath: choice.logPath });
 }

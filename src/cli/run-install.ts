@@ -63,7 +63,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
   const stamp = runStamp();
   const log = openLog(flags.logDir, stamp);
   const complete = problems.every((p) => !isMissing(p)) && typedFlags.mode !== undefined;
-  const ui = pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
+  const ui = await pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
   if (!ui) {
     const missing = problems.filter(isMissing);
     throw new InputError(
