@@ -112,6 +112,19 @@ test.serial('another ha-install build or a missing slot fails the slave prefligh
   t.like(rows.find((r) => r.name === 'PostgreSQL version'), { verdict: 'ok' });
 });
 
+test.serial('a PostgreSQL major that differs from the master\'s, or a disk too small for the clone, fails the slave preflight', async (t) => {
+  // A second major is not installed here: the slave is told it runs version - 1, as a slave
+  // with older packages would. The disk is the recorded 1 MB a full disk would show.
+  const older = await slaveCtx({ pgVersion: version - 1 });
+  const mismatch = (await preflightSlave(older)).rows.find((r) => r.name === 'PostgreSQL version');
+  t.like(mismatch, { verdict: 'fail', field: 'postgresql.version', measured: `master ${version}, this server ${version - 1}` });
+  const full = await slaveCtx();
+  full.facts = { ...full.facts, disk: { ...full.facts.disk, freeBytes: 1024 * 1024 } };
+  const disk = (await preflightSlave(full)).rows.find((r) => r.name === 'free disk for the clone');
+  t.is(disk?.verdict, 'fail');
+  t.regex(disk!.fix!, /free .* on /);
+});
+
 test.serial('slave install: clone, streaming, marker row; password never in ps, log or postgresql.auto.conf', async (t) => {
   const ctx = await slaveCtx();
   const { rows } = await preflightSlave(ctx);

@@ -15,11 +15,12 @@ test('no master within the wait: countdown, then a failed row naming the setting
   const ctx = await context(pairAnswers({ mode: 'slave', pgPort: 5449, masterWaitSeconds: 2, backupPassword: password }), log, { onWait: (s) => seen.push(s) });
   const started = Date.now();
   const { rows } = await preflightSlave(ctx);
-  t.true(Date.now() - started < 4000);
+  t.true(Date.now() - started < 10_000, 'gives up after the configured wait, not the 300 s default');
   t.true(seen.length >= 1 && seen[0]! <= 2 && seen.every((s, i) => i === 0 || s < seen[i - 1]!), `countdown ${seen}`);
   t.like(rows[0], { name: 'master port', verdict: 'fail', measured: '127.0.0.11:5449: no answer within 2 s' });
   t.regex(rows[0]!.fix ?? '', /postgresql\.master-wait-seconds/);
-  t.true(rows.slice(1).every((r) => r.verdict === 'fail' && r.measured.startsWith('not checked')));
+  // The rows after it are not failures of their own: they could not be checked.
+  t.true(rows.slice(1).every((r) => r.verdict === 'info' && r.measured.startsWith('not checked')));
 });
 
 test('a master that comes up during the wait ends the countdown', async (t) => {
