@@ -19,6 +19,8 @@ have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
 have runuser || need+=(util-linux)
 
+# Each package once, in order.
+if [ "${#need[@]}" -gt 0 ]; then mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++'); fi
 if [ "${#need[@]}" -eq 0 ]; then
   echo "test-deps: everything present"
   exit 0

@@ -18,10 +18,12 @@ export function actionLine(action: Action): string {
       return action.install.length === 0
         ? `${action.title}: nothing to do, already installed: ${action.present.join(', ')}`
         : `${action.title}: ${action.manager} install ${action.install.join(' ')}${action.present.length ? ` (already installed: ${action.present.join(', ')})` : ''}`;
-    case 'file':
-      return `${action.title}: write ${action.path} (mode ${action.mode.toString(8)}${action.owner ? `, owner ${action.owner}` : ''})`;
+    case 'file': {
+      const where = action.title.includes(action.path) ? '' : ` ${action.path}`;
+      return `${action.title}${where} (mode ${action.mode.toString(8)}${action.owner ? `, owner ${action.owner}` : ''})`;
+    }
     case 'block':
-      return `${action.title}: ${action.path}, block "# BEGIN ${action.marker}"`;
+      return `${action.title}: ${action.path.includes('/') && action.title.includes(action.path) ? '' : `${action.path}, `}block "# BEGIN ${action.marker}"`;
     case 'command':
       return `${action.title}: ${action.user ? `as ${action.user}: ` : ''}${describeCommand(action.argv)}`;
     case 'move-aside':
