@@ -12,8 +12,12 @@ export class Terminal {
     return execa('tmux', ['-L', this.socket, ...args]);
   }
 
+  /**
+   * Starts `command` as a person's terminal would: without the CI variables of the test run,
+   * under which ink writes nothing until it exits (is-in-ci).
+   */
   async start(command: string, size = { columns: 150, rows: 45 }): Promise<void> {
-    await this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.columns), '-y', String(size.rows), `${command}; sleep 30`);
+    await this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.columns), '-y', String(size.rows), `env -u CI -u CONTINUOUS_INTEGRATION ${command}; sleep 30`);
   }
 
   async screen(): Promise<string> {
