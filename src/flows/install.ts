@@ -33,6 +33,11 @@ export async function runInstall(ctx: InstallContext): Promise<void> {
       ctx.ui.stepState(step.id, 'skipped');
       continue;
     }
+    if (step.id === 'plan' && ctx.options.saveAnswers) {
+      // Every answer is known by now: save them before anything changes, so a failed apply can be replayed.
+      saveAnswers(ctx.options.saveAnswers, ctx.answers);
+      ctx.notes.push(`answers saved (without secrets) to ${ctx.options.saveAnswers}`);
+    }
     ctx.ui.stepState(step.id, 'running');
     try {
       await step.run(ctx);
@@ -40,13 +45,6 @@ export async function runInstall(ctx: InstallContext): Promise<void> {
     } catch (error) {
       ctx.ui.stepState(step.id, 'failed', error instanceof AbortError ? error.message : undefined);
       throw error;
-    }
-    // Save the answers as soon as all are known, so a failed apply can still be replayed.
-    if (step.id === 'preflight' || (step.id === 'reachability' && !replicates(ctx.answers)) || (step.id === 'requirements' && !isHa(ctx.answers))) {
-      if (ctx.options.saveAnswers) {
-        saveAnswers(ctx.options.saveAnswers, ctx.answers);
-        ctx.notes.push(`answers saved (without secrets) to ${ctx.options.saveAnswers}`);
-      }
     }
   }
   ctx.ui.stepState('summary', 'done');

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readStatus } from '../../installers/postgresql/status.js';
@@ -58,5 +57,3 @@ export async function statusCommand(options: { stateDir: string; json: boolean; 
   await exited;
   return report.healthy;
 }
-
-export const hasNodeState = (stateDir: string) => existsSync(stateFile(stateDir));
