@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { installInterruptHandlers } from './cli/interrupt.js';
 import { helpEpilogue } from './cli/help.js';
 import { AbortError, ExitCode, formatError } from './system/errors.js';
@@ -8,6 +8,8 @@ const program = new Command('ha-install')
   .description('Turn two Linux servers into a PostgreSQL High Availability pair: master, hot-standby slave, HAProxy in front.')
   .version(version)
   .showHelpAfterError('(run ha-install --help for the commands and flags)')
+  // Throw instead of exiting, so a bad flag gets exit code 2 like every other invalid input.
+  .exitOverride()
   .addOption(new Option('--mode <mode>', 'install mode: standalone|master|slave|load-balancer, or 1-4 as in the menu'))
   .option('--master-ip <address>', 'address of the master server')
   .option('--slave-ip <address>', 'address of the slave server')
@@ -86,6 +88,11 @@ installInterruptHandlers();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(formatError(error) + '\n');
-  process.exitCode = error instanceof AbortError ? error.exitCode : ExitCode.failed;
+  if (error instanceof CommanderError) {
+    // commander has printed its message already; --help and --version are not errors.
+    process.exitCode = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.invalid;
+  } else {
+    process.stderr.write(formatError(error) + '\n');
+    process.exitCode = error instanceof AbortError ? error.exitCode : ExitCode.failed;
+  }
 }

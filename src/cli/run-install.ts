@@ -4,7 +4,7 @@ import { validateAnswers } from '../answers/validate.js';
 import type { Answers } from '../answers/types.js';
 import { runInstall } from '../flows/install.js';
 import { runStamp, type RunOptions } from '../flows/context.js';
-import { InputError, type Problem } from '../system/errors.js';
+import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
 import { Logger } from '../system/log.js';
 import { pickFrontEnd } from './front-end.js';
@@ -53,25 +53,28 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
     problems = validated.problems;
     file = validated.answers; // typed flag values; flags still win in resolve
   }
-  const wrong = problems.filter((p) => flags.answersFile !== undefined || !isMissing(p));
+  const complete = problems.every((p) => !isMissing(p)) && typedFlags.mode !== undefined;
+  // Runs that cannot ask (answers file, --json, no terminal) must have every answer up front.
+  const canAsk = flags.answersFile === undefined && !flags.json && tty;
+  const wrong = problems.filter((p) => !canAsk || !isMissing(p));
   if (wrong.length > 0) {
+    const onlyMissing = flags.answersFile === undefined && wrong.every(isMissing);
     throw new InputError(
-      flags.answersFile ? `The answers file ${flags.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.` : 'Invalid command-line values: nothing was changed.',
+      flags.answersFile
+        ? `The answers file ${flags.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.`
+        : onlyMissing
+          ? tty
+            ? 'Answers are missing, and a --json run never asks.'
+            : 'No terminal to ask the questions on, and no answers file.'
+          : 'Invalid command-line values: nothing was changed.',
       wrong,
+      onlyMissing ? ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'] : [],
     );
   }
   const stamp = runStamp();
   const log = openLog(flags.logDir, stamp);
-  const complete = problems.every((p) => !isMissing(p)) && typedFlags.mode !== undefined;
   const ui = await pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
-  if (!ui) {
-    const missing = problems.filter(isMissing);
-    throw new InputError(
-      'No terminal to ask the questions on, and no answers file.',
-      missing.length > 0 ? missing : [{ field: 'mode', message: 'is required', fix: 'pass --mode <mode> or give an answers file' }],
-      ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'],
-    );
-  }
+  if (!ui) throw new BugError('no front end for a run whose answers were all checked');
   setActiveFrontEnd(ui);
   try {
     const facts = flags.factsFile ? loadFacts(flags.factsFile) : await gatherFacts();

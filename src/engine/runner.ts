@@ -6,7 +6,7 @@ import type { Journal } from './journal.js';
 import { replaceBlock } from './text.js';
 import { run } from '../system/exec.js';
 import type { Logger } from '../system/log.js';
-import { AbortError, ApplyError } from '../system/errors.js';
+import { AbortError, ApplyError, InputError, formatProblem } from '../system/errors.js';
 import { installCommand, parsePackageProgress, refreshCommand } from '../../installers/packages/manager.js';
 
 export interface RunnerOptions {
@@ -132,7 +132,15 @@ export async function applyPlan(plan: Plan, options: RunnerOptions): Promise<voi
       const message = error instanceof Error ? error.message : String(error);
       log.write('error', `${action.title}: ${message}`);
       onEvent({ type: 'failed', id: action.id, title: action.title, message: log.scrub(message) });
-      if (error instanceof AbortError) throw error; // already written for the admin, with its exit code
+      // Already written for the admin. A refusal raised while applying is still a failure while
+      // changing the machine (exit 1): earlier actions may have run, so "nothing changed" would lie.
+      if (error instanceof InputError) {
+        throw new ApplyError(`${action.title} failed: ${error.message.replace(/:? ?nothing (was|is) changed\.?/i, '.')}`, {
+          cause: error,
+          nextSteps: [...error.problems.map(formatProblem), ...(log.path ? [`See the log: ${log.path}`] : [])],
+        });
+      }
+      if (error instanceof AbortError) throw error;
       throw new ApplyError(`${action.title} failed: ${log.scrub(message)}`, { cause: error, nextSteps: log.path ? [`See the log: ${log.path}`] : [] });
     }
   }

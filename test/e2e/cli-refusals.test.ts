@@ -2,7 +2,7 @@ import test from 'ava';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, snapshot } from '../helpers/cli.js';
+import { mainCluster, runCli, snapshot } from '../helpers/cli.js';
 
 /**
  * Every bad input ends with exit code 2, a message naming the field, and no file changed.
@@ -16,7 +16,7 @@ function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'ha-refuse-'));
   const state = join(dir, 'state');
   const logs = join(dir, 'logs');
-  const watched = [state, '/etc/postgresql/15/main', '/etc/haproxy'];
+  const watched = [state, mainCluster, '/etc/haproxy'];
   return { dir, state, logs, common: ['--state-dir', state, '--log-dir', logs], before: snapshot(watched), after: () => snapshot(watched) };
 }
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, snapshot } from '../helpers/cli.js';
+import { mainCluster, runCli, snapshot } from '../helpers/cli.js';
 
 /**
  * Every example answers file is replayed unattended in dry-run mode against a recorded
@@ -15,7 +15,7 @@ const machineFor: Record<string, string> = { 'slave.yaml': 'good-server-slave.js
 for (const file of readdirSync(join(fixtures, 'answers')).filter((f) => f.endsWith('.yaml'))) {
   test(`replays ${file} in dry-run mode`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'ha-replay-'));
-    const watched = [join(dir, 'state'), '/etc/postgresql/15/main', '/etc/haproxy'];
+    const watched = [join(dir, 'state'), mainCluster, '/etc/haproxy'];
     const before = snapshot(watched);
     const result = await runCli(
       ['--answers', join(fixtures, 'answers', file), '--dry-run', '--facts', join(fixtures, 'machines', machineFor[file] ?? 'good-server.json'), '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'logs')],

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresqlVersions } from '../../src/system/facts.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = join(root, 'bin', 'ha-install.js');
@@ -76,5 +77,5 @@ export function snapshot(paths: string[]): string {
   return hash.digest('hex');
 }
 
-/** The files an install could touch on this machine. */
-export const watchedPaths = ['/etc/postgresql', '/etc/haproxy'];
+/** The default cluster's configuration, for the installed major (a missing one would prove nothing). */
+export const mainCluster = `/etc/postgresql/${postgresqlVersions().at(-1) ?? 'none'}/main`;
