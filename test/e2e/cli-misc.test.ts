@@ -45,3 +45,12 @@ test('answers validate needs no root and reports every problem at once', async (
   t.regex(result.stderr, /master-ip/);
   t.regex(result.stderr, /slave-ip/);
 });
+
+test('an unknown flag, and a --json run missing its answers, are invalid input (exit 2)', async (t) => {
+  const bogus = await runCli(['--bogus']);
+  t.is(bogus.exitCode, 2);
+  t.regex(bogus.stderr, /unknown option '--bogus'/);
+  const json = await runCli(['--json', '--dry-run', '--facts', join(fixtures, 'machines/good-server.json')]);
+  t.is(json.exitCode, 2, json.stderr);
+  t.regex(json.stderr, /mode: is required/);
+});
