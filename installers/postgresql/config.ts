@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hostNetwork } from '../../src/system/address.js';
 
 /** Pure builders for what ha-install writes into PostgreSQL's configuration. */
@@ -109,21 +106,4 @@ export function mergePgpass(existing: string, entries: PgpassEntry[]): string {
   };
   const kept = existing.split('\n').filter((line) => line.trim() !== '' && (line.startsWith('#') || !isOurs(line)));
   return [...kept, ...entries.map(pgpassLine)].join('\n') + '\n';
-}
-
-/**
- * The version of this build (package.json), written on the master as `ha_install.version` so
- * the slave can refuse a master set up by a different build.
- */
-export function buildVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'ha-install' && pkg.version) return pkg.version;
-    }
-    if (dirname(dir) === dir) return '0.0.0-unknown';
-    dir = dirname(dir);
-  }
 }

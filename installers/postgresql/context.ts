@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { BlockAction, FileAction } from '../../src/engine/actions.js';
 import type { Answers } from '../../src/answers/types.js';
+import { version } from '../../src/version.js';
 import { InputError } from '../../src/system/errors.js';
 import type { MachineFacts } from '../../src/system/facts.js';
 import type { Logger } from '../../src/system/log.js';
 import { confFilePath, hbaPath, type ClusterRef } from './cluster.js';
-import { buildVersion, confFile, HBA_MARKER, hbaBlock, mergePgpass } from './config.js';
+import { confFile, HBA_MARKER, hbaBlock, mergePgpass } from './config.js';
 
 /** What the PostgreSQL installer needs from a flow: the answers, the machine, the log. */
 export interface PostgresqlContext {
@@ -53,7 +54,7 @@ export function backupPassword(answers: Answers): string {
 }
 
 export function versionOf(ctx: Pick<PostgresqlContext, 'buildVersion'>): string {
-  return ctx.buildVersion ?? buildVersion();
+  return ctx.buildVersion ?? version; // written on the master as ha_install.version: same build on both sides
 }
 
 /** The postgres OS user's home from /etc/passwd (Debian: /var/lib/postgresql). */
