@@ -1,6 +1,5 @@
-import { defineField, type Answers, type FieldSpec } from '../../src/answers/types.js';
+import { defineField, replicates, type FieldSpec } from '../../src/answers/types.js';
 
-const replicates = (a: Partial<Answers>) => a.mode === 'master' || a.mode === 'slave';
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The PostgreSQL installer's slice of the answers file. */

@@ -7,12 +7,6 @@ import { planSlave, preflightSlave } from './slave.js';
 
 /** What the install flow calls; the rest of this folder are the building blocks. */
 
-export type { PostgresqlContext } from './context.js';
-export { clusterRef } from './context.js';
-export { readStatus, type NodeStatus } from './status.js';
-export { describeCluster, service, type Cluster, type ClusterRef } from './cluster.js';
-export { planMaster, preflightMaster } from './master.js';
-export { planSlave, preflightSlave } from './slave.js';
 
 /** Checks that must pass before anything changes; the slave proves the master (and waits for it). */
 export async function postgresqlPreflight(ctx: PostgresqlContext): Promise<{ rows: CheckRow[] }> {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import pg from 'pg';
+import { tcpProbe } from '../../src/system/probes.js';
 
 /**
  * Connections to the peer node with node-postgres: the password stays in this process's
@@ -68,17 +69,8 @@ export function classifyLoginError(error: unknown): LoginFailure {
 }
 
 /** True once something accepts TCP connections on host:port. */
-export function portOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+export async function portOpen(host: string, port: number, timeoutMs = 2000): Promise<boolean> {
+  return (await tcpProbe(host, port, timeoutMs / 1000)).outcome === 'open';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,6 @@
 import { checkAddress } from '../system/address.js';
-import { modes, type Answers, type FieldSpec, defineField } from './types.js';
+import { defineField, isHa, modes, type FieldSpec } from './types.js';
 
-const isHa = (a: Partial<Answers>) => a.mode === 'master' || a.mode === 'slave' || a.mode === 'load-balancer';
 
 const addressCheck = (value: string) => {
   const result = checkAddress(value);

@@ -9,6 +9,11 @@
 export const modes = ['standalone', 'master', 'slave', 'load-balancer'] as const;
 export type Mode = (typeof modes)[number];
 
+/** Modes that are half of a pair (the load balancer fronts one). */
+export const isHa = (a: Partial<Pick<Answers, 'mode'>>) => a.mode === 'master' || a.mode === 'slave' || a.mode === 'load-balancer';
+/** Modes that run PostgreSQL streaming replication. */
+export const replicates = (a: Partial<Pick<Answers, 'mode'>>) => a.mode === 'master' || a.mode === 'slave';
+
 /** Motadata's menu numbers: 1 standalone, 2 HA master, 3 HA slave, 4 load balancer. */
 export const modeNumbers: Record<string, Mode> = { '1': 'standalone', '2': 'master', '3': 'slave', '4': 'load-balancer' };
 

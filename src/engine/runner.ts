@@ -29,16 +29,19 @@ export function userIds(name: string): { uid: number; gid: number } {
   return { uid: Number(parts[2]), gid: Number(parts[3]) };
 }
 
+/** Turns apt/dnf output into progress events. */
+const packageProgress = (ctx: ApplyContext) => (chunk: string) => {
+  const parsed = parsePackageProgress(chunk);
+  if (parsed) ctx.progress(parsed.percent, parsed.detail);
+};
+
 type Outcome = string | undefined; // a note for the done event, e.g. "unchanged"
 
 async function applyAction(action: Action, ctx: ApplyContext, options: RunnerOptions): Promise<Outcome> {
   switch (action.kind) {
     case 'packages': {
       if (action.install.length === 0) return 'already installed';
-      const onOutput = (chunk: string) => {
-        const parsed = parsePackageProgress(chunk);
-        if (parsed) ctx.progress(parsed.percent, parsed.detail);
-      };
+      const onOutput = packageProgress(ctx);
       if (action.manager === 'apt') await run(refreshCommand('apt'), ctx.log, { env: { DEBIAN_FRONTEND: 'noninteractive' }, title: 'Refreshing the package lists' });
       const command = installCommand(action.manager, action.install);
       await run(command.argv, ctx.log, { env: command.env, onOutput, title: 'Package installation' });
@@ -76,10 +79,7 @@ async function applyAction(action: Action, ctx: ApplyContext, options: RunnerOpt
               if (last) ctx.progress(Number(last[3]), `${Math.round(Number(last[1]) / 1024)} of ${Math.round(Number(last[2]) / 1024)} MB`);
             }
           : action.progress === 'apt'
-            ? (chunk: string) => {
-                const parsed = parsePackageProgress(chunk);
-                if (parsed) ctx.progress(parsed.percent, parsed.detail);
-              }
+            ? packageProgress(ctx)
             : undefined;
       await run(action.argv, ctx.log, { user: action.user, env: action.env, onOutput, title: action.title });
       return undefined;

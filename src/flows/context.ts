@@ -39,8 +39,7 @@ export interface Step {
   run: (ctx: InstallContext) => Promise<void>;
 }
 
-export const isHa = (a: Partial<Answers>) => a.mode === 'master' || a.mode === 'slave' || a.mode === 'load-balancer';
-export const replicates = (a: Partial<Answers>) => a.mode === 'master' || a.mode === 'slave';
+export { isHa, replicates } from '../answers/types.js';
 
 export function runStamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
