@@ -2,6 +2,7 @@ import type { StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
 import { confFilePath, describeCluster, service, type ClusterRef } from './cluster.js';
+import { startCluster } from './start.js';
 import { literal, sqlOn, sqlValue } from './sql.js';
 
 export interface ApplyOutcome {
@@ -21,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', log: Logger): Promise<ApplyOutcome> {
   const cluster = await describeCluster(ref, log);
   if (!cluster.running) {
-    await service(ref, 'start', init, log);
+    await startCluster(cluster, init, log);
     return { started: true, reloaded: false, restartedFor: [] };
   }
   const before = await sqlValue(ref, 'SELECT pg_conf_load_time()', log);
@@ -34,7 +35,11 @@ export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', l
   const pending = (await sqlOn(ref, 'SELECT name FROM pg_settings WHERE pending_restart ORDER BY name', log)).map((r) => r[0]!);
   if (pending.length > 0) {
     log.info(`Restarting ${ref.version}/${ref.name}: ${pending.join(', ')} only change on restart`);
-    await service(ref, 'restart', init, log);
+    if (init === 'systemd') await service(ref, 'restart', init, log);
+    else {
+      await service(ref, 'stop', init, log); // pg_ctl stop -w: no settle loop on this side
+      await startCluster(await describeCluster(ref, log), init, log);
+    }
   }
   return { started: false, reloaded: true, restartedFor: pending };
 }
@@ -46,21 +51,22 @@ export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', l
  */
 export async function verifySettings(ref: ClusterRef, log: Logger): Promise<void> {
   const file = confFilePath(ref);
-  const read = await sqlValue(ref, `SELECT count(*) FROM pg_file_settings WHERE sourcefile = ${literal(file)}`, log);
-  if (read === '0') {
-    throw new ApplyError(`PostgreSQL ${ref.version}/${ref.name} does not read ${file}.`, {
-      nextSteps: [`Add the line \`include_dir = 'conf.d'\` at the end of /etc/postgresql/${ref.version}/${ref.name}/postgresql.conf, then run the install again.`],
-    });
-  }
-  const rows = await sqlOn(
+  // One psql: the first statement's row says whether the file is read at all, the rest are problems.
+  const [first, ...rows] = await sqlOn(
     ref,
-    `SELECT coalesce(f.name, '(file)'), coalesce(f.sourcefile || ':' || f.sourceline, ''), coalesce(f.error, ''),
+    `SELECT count(*) FROM pg_file_settings WHERE sourcefile = ${literal(file)};
+     SELECT coalesce(f.name, '(file)'), coalesce(f.sourcefile || ':' || f.sourceline, ''), coalesce(f.error, ''),
             coalesce((SELECT w.sourcefile || ':' || w.sourceline FROM pg_file_settings w
                       WHERE w.name = f.name AND w.seqno > f.seqno ORDER BY w.seqno DESC LIMIT 1), '')
        FROM pg_file_settings f
       WHERE (f.sourcefile = ${literal(file)} AND NOT f.applied) OR (f.name IS NULL AND f.error IS NOT NULL)`,
     log,
   );
+  if (first?.[0] === '0') {
+    throw new ApplyError(`PostgreSQL ${ref.version}/${ref.name} does not read ${file}.`, {
+      nextSteps: [`Add the line \`include_dir = 'conf.d'\` at the end of /etc/postgresql/${ref.version}/${ref.name}/postgresql.conf, then run the install again.`],
+    });
+  }
   if (rows.length === 0) return;
   const lines = rows.map(([name, where, error, winner]) =>
     error ? `${name} (${where}): ${error}` : `${name} is overridden by ${winner || 'a later setting'}`,

@@ -19,9 +19,18 @@ export interface Cluster extends ClusterRef {
   port: number;
   socketDir: string;
   running: boolean;
-  /** Where the running server really listens: postmaster.pid, which may differ from the config until a restart. */
-  live?: { port: number; socketDir: string };
   inRecovery: boolean;
+  /** What pg_ctlcluster reads to start it: its log file, owner, start.conf and postgresql.conf values. */
+  start?: ClusterStartInfo;
+}
+
+export interface ClusterStartInfo {
+  logFile?: string;
+  ownerUid: number;
+  /** start.conf: auto, manual or disabled. */
+  mode: string;
+  /** postgresql.conf settings as pg_lsclusters reads them (includes followed), by lower-case name. */
+  config: Record<string, string>;
 }
 
 export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload';
@@ -35,6 +44,10 @@ interface LsCluster {
   configdir: string;
   running: number;
   recovery?: number;
+  logfile?: string;
+  owneruid?: number;
+  start?: string;
+  config?: Record<string, string>;
 }
 
 export const binDir = (version: number): string => `/usr/lib/postgresql/${version}/bin`;
@@ -42,7 +55,7 @@ export const confFilePath = (c: ClusterRef): string => `/etc/postgresql/${c.vers
 export const hbaPath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/pg_hba.conf`;
 
 /** Lines 4 and 5 of postmaster.pid: the port and first socket directory of the running server. */
-function readPostmasterPid(dataDir: string): { port: number; socketDir: string } | undefined {
+export function readPostmasterPid(dataDir: string): { port: number; socketDir: string } | undefined {
   try {
     const lines = readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n');
     const port = Number(lines[3]);
@@ -51,6 +64,10 @@ function readPostmasterPid(dataDir: string): { port: number; socketDir: string }
     return undefined;
   }
 }
+
+/** The clusters describeCluster found in this process, by version/name: where their data is. */
+const described = new Map<string, Cluster>();
+export const lastDescribed = (ref: ClusterRef): Cluster | undefined => described.get(`${ref.version}/${ref.name}`);
 
 /** Reads one cluster through `pg_lsclusters --json` (which also follows conf.d). */
 export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Cluster> {
@@ -63,11 +80,12 @@ export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Clu
   const found = all.find((c) => Number(c.version) === ref.version && c.cluster === ref.name);
   const confDir = `/etc/postgresql/${ref.version}/${ref.name}`;
   if (!found) {
+    described.delete(`${ref.version}/${ref.name}`);
     const dataDir = `/var/lib/postgresql/${ref.version}/${ref.name}`;
     return { ...ref, exists: false, confDir, dataDir, port: 5432, socketDir: '/var/run/postgresql', running: false, inRecovery: false };
   }
   const running = Number(found.running) === 1;
-  return {
+  const cluster: Cluster = {
     ...ref,
     exists: true,
     confDir: found.configdir ?? confDir,
@@ -75,14 +93,16 @@ export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Clu
     port: Number(found.port),
     socketDir: found.socketdir || '/var/run/postgresql',
     running,
-    live: running ? readPostmasterPid(found.pgdata) : undefined,
     inRecovery: running && Number(found.recovery ?? 0) === 1,
+    start: { logFile: found.logfile || undefined, ownerUid: Number(found.owneruid), mode: found.start ?? 'auto', config: found.config ?? {} },
   };
+  described.set(`${ref.version}/${ref.name}`, cluster);
+  return cluster;
 }
 
-/** Where psql reaches the cluster now: the running server's socket, else the configured one. */
+/** Where psql reaches the cluster now: the running server's socket (postmaster.pid, read now), else the configured one. */
 export function socketOf(cluster: Cluster): { port: number; socketDir: string } {
-  return cluster.live ?? { port: cluster.port, socketDir: cluster.socketDir };
+  return (cluster.exists ? readPostmasterPid(cluster.dataDir) : undefined) ?? { port: cluster.port, socketDir: cluster.socketDir };
 }
 
 /** systemd's unit when PID 1 is systemd (so `systemctl status` agrees); pg_ctlcluster otherwise. */

@@ -59,7 +59,7 @@ export async function verifyStreaming(ctx: PostgresqlContext, ref: ClusterRef, l
   while (Date.now() < deadline) {
     status = (await sqlOn(ref, `SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')`, log))[0]?.[0] ?? '';
     if (status === 'streaming') break;
-    await sleep(250);
+    await sleep(100);
   }
   if (status !== 'streaming') {
     throw new ApplyError(`The slave does not stream from the master (walreceiver: ${status || 'none'}).`, {
@@ -73,7 +73,7 @@ export async function verifyStreaming(ctx: PostgresqlContext, ref: ClusterRef, l
   while (Date.now() < deadline) {
     const [row] = await sqlOn(ref, `SELECT count(*) FROM ha_install.events WHERE detail = ${literal(token)}`, log);
     if (row?.[0] === '1') return;
-    await sleep(200);
+    await sleep(20);
   }
   throw new ApplyError('A marker row written on the master did not arrive on the slave within a minute.', {
     nextSteps: ['Run `ha-install status` on both servers to see the replication state.'],

@@ -1,6 +1,6 @@
 import type { Logger } from '../../src/system/log.js';
 import { run } from '../../src/system/exec.js';
-import { binDir, describeCluster, socketOf, type Cluster, type ClusterRef } from './cluster.js';
+import { binDir, describeCluster, lastDescribed, readPostmasterPid, socketOf, type Cluster, type ClusterRef } from './cluster.js';
 
 /**
  * SQL on the local cluster: psql as the postgres OS user over the Unix socket (peer
@@ -63,9 +63,15 @@ export function parseRows(stdout: string): string[][] {
     .map((record) => record.split(FIELD));
 }
 
-/** Reads the cluster afresh (its port may have changed since the plan) and runs the SQL. */
+/**
+ * Runs the SQL on the cluster as it is now. psql's port and socket come from postmaster.pid
+ * (socketOf reads it each time, so a restart on a new port is followed); pg_lsclusters, 50 ms
+ * of Perl, runs only when this process has not yet seen the cluster running.
+ */
 export async function sqlOn(ref: ClusterRef, sql: string, log: Logger, options: SqlOptions = {}): Promise<string[][]> {
-  return querySql(await describeCluster(ref, log), sql, log, options);
+  const seen = lastDescribed(ref);
+  const cluster = seen && readPostmasterPid(seen.dataDir) ? seen : await describeCluster(ref, log);
+  return querySql(cluster, sql, log, options);
 }
 
 /** The first column of the first row, or undefined. */

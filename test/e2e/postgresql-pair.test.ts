@@ -178,6 +178,21 @@ test.serial('status on both nodes', async (t) => {
   t.like(slave, { role: 'standby', peer: '127.0.0.11', replication: 'streaming', healthy: true, timeline: 1 });
 });
 
+test.serial('without systemd both servers were started by pg_ctl as pg_ctlcluster would: own session, cleared environment, its pid file', async (t) => {
+  const started = readFileSync(log.path!, 'utf8').split('\n').filter((l) => l.includes('/bin/pg_ctl start'));
+  t.true(started.length >= 2, `pg_ctl started the master (restart) and the slave:\n${started.join('\n')}`);
+  t.false(started.some((l) => l.includes('pg_ctlcluster')));
+  for (const ref of [masterRef, slaveRef]) {
+    const pid = Number(readFileSync(`/var/lib/postgresql/${version}/${ref.name}/postmaster.pid`, 'utf8').split('\n')[0]);
+    const session = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[3]); // state ppid pgrp session
+    t.is(session, pid, `${ref.name}: the postmaster leads its own session (no terminal signal reaches it)`);
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((e) => e.split('=')[0]);
+    // What pg_ctlcluster leaves (LANG, PG_OOM_ADJUST_FILE) and what pg_ctl and sh add; nothing of ours (PATH, HOME, the test's env).
+    t.deepEqual(environ.filter((name) => !['LANG', 'PG_OOM_ADJUST_FILE', 'PG_GRANDPARENT_PID', 'PGLOCALEDIR', 'PGSYSCONFDIR', 'PGDATA', 'PWD'].includes(name)), [], ref.name);
+    t.is(readFileSync(`/var/run/postgresql/${version}-${ref.name}.pid`, 'utf8').split('\n')[0], String(pid), `${ref.name}: external pid file`);
+  }
+});
+
 test.serial('synchronous: the slave is the synchronous standby; a re-run switches to asynchronous without a restart', async (t) => {
   const syncState = () => sqlValue(masterRef, `SELECT sync_state FROM pg_stat_replication WHERE application_name = 'ha_slave'`, log);
   t.is(await syncState(), 'sync');
