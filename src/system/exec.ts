@@ -79,10 +79,3 @@ export async function run(argv: readonly string[], log: Logger, options: RunOpti
   }
   return { exitCode, stdout, stderr };
 }
-
-/** True when `name` is an executable on PATH. */
-export async function which(name: string): Promise<string | undefined> {
-  const result = await execa('sh', ['-c', 'command -v "$1"', 'sh', name], { reject: false });
-  const path = String(result.stdout ?? '').trim();
-  return result.exitCode === 0 && path ? path : undefined;
-}

@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import si from 'systeminformation';
 import { localAddresses, type LocalAddress } from './address.js';
-import { which } from './exec.js';
 
 /**
  * What ha-install knows about the machine, as plain JSON. Gathered live by `gatherFacts()`, or
@@ -59,7 +58,20 @@ function nearestExisting(path: string): string {
   return current;
 }
 
-async function detectInit(): Promise<'systemd' | 'none'> {
+/** Whether `name` is an executable file on PATH, as `command -v` would find it, without a shell per name. */
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => {
+    const path = join(dir || '.', name);
+    try {
+      accessSync(path, constants.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function detectInit(): 'systemd' | 'none' {
   if (existsSync('/run/systemd/system')) return 'systemd';
   try {
     return readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd' ? 'systemd' : 'none';
@@ -96,23 +108,11 @@ function readdirSafe(path: string): string[] {
 /** Reads the live machine. systeminformation gives memory, cores, OS and filesystems. */
 export async function gatherFacts(): Promise<MachineFacts> {
   const release = readOsRelease();
-  const [mem, cpu, osInfo, init, ping, apt, dnf, yum, pgCreateCluster, ip] = await Promise.all([
-    si.mem(),
-    si.cpu(),
-    si.osInfo(),
-    detectInit(),
-    which('ping'),
-    which('apt-get'),
-    which('dnf'),
-    which('yum'),
-    which('pg_createcluster'),
-    which('ip'),
-  ]);
+  const [mem, cpu, osInfo, filesystems] = await Promise.all([si.mem(), si.cpu(), si.osInfo(), si.fsSize()]);
   const family = osFamily(release.ID ?? osInfo.distro, release.ID_LIKE ?? '');
   const dbPath = databasePath(family);
   const measured = nearestExisting(dbPath);
   const stats = statfsSync(measured);
-  const filesystems = await si.fsSize();
   const mount = filesystems
     .map((f) => f.mount)
     .filter((m) => measured === m || measured.startsWith(m.endsWith('/') ? m : `${m}/`))
@@ -131,9 +131,9 @@ export async function gatherFacts(): Promise<MachineFacts> {
     cores: cpu.cores,
     disk: { path: dbPath, mount: mount ?? '/', freeBytes: stats.bavail * stats.bsize, sizeBytes: stats.blocks * stats.bsize },
     isRoot: typeof process.getuid === 'function' ? process.getuid() === 0 : false,
-    init,
+    init: detectInit(),
     addresses: localAddresses(),
-    tools: { ping: ping !== undefined, apt: apt !== undefined, dnf: dnf !== undefined, yum: yum !== undefined, pgCreateCluster: pgCreateCluster !== undefined, ip: ip !== undefined },
+    tools: { ping: onPath('ping'), apt: onPath('apt-get'), dnf: onPath('dnf'), yum: onPath('yum'), pgCreateCluster: onPath('pg_createcluster'), ip: onPath('ip') },
     postgresqlVersions: postgresqlVersions(),
   };
 }
