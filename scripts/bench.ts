@@ -27,7 +27,7 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopba
 const arg = (name: string) => process.argv.indexOf(`--${name}`);
 const num = (name: string, fallback: number) => (arg(name) < 0 ? fallback : Math.max(1, Math.floor(Number(process.argv[arg(name) + 1])) || fallback));
 const scale = num('scale', 68); // pgbench: ~15 MB per scale unit, so 68 gives ~1 GB
-const runs = num('runs', 3);
+const runs = num('runs', 5);
 const keep = arg('keep') >= 0;
 const tmpBase = join(tmpdir(), 'ha-install-bench');
 const dir = (name: string) => (arg(name) >= 0 ? process.argv[arg(name) + 1]! : join(tmpBase, name.replace('-dir', '')));
@@ -78,8 +78,35 @@ const movedAside = () => readdirSync(dirname(slaveData)).filter((e) => e.startsW
 let asideBefore = new Set<string>(); // moved-aside directories that are not ours to remove
 const removeOurMovedAside = () => movedAside().forEach((e) => asideBefore.has(e) || rmSync(join(dirname(slaveData), e), { recursive: true, force: true }));
 
+/** Milliseconds the machine's whole disks (not loop, ram or zram devices) have spent doing I/O since boot. */
+function ioTicks(): number {
+  const disks = new Set(readdirSync('/sys/block').filter((d) => !/^(loop|ram|zram)/.test(d)));
+  return readFileSync('/proc/diskstats', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => disks.has(f[2]!))
+    .reduce((sum, f) => sum + Number(f[12]), 0);
+}
+
+/**
+ * Waits until the disks have been idle for half a second (at most 20 s). The previous run's
+ * deletions are still being written, and on ext4 mounted with `discard` the freed blocks are
+ * trimmed after the fact: without this, whichever run follows a big delete pays for it.
+ */
+async function quiet(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let [last, idleMs] = [ioTicks(), 0];
+  while (idleMs < 500 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = ioTicks();
+    idleMs = now === last ? idleMs + 100 : 0;
+    last = now;
+  }
+}
+
 async function timed(run: () => Promise<unknown>): Promise<number> {
   await sh(['sync']); // dirty pages of the previous run are written outside the timed region
+  await quiet();
   const start = performance.now();
   await run();
   return (performance.now() - start) / 1000;
@@ -153,24 +180,40 @@ try {
   mkdirSync(logs, { recursive: true, mode: 0o700 });
   chownSync(copies, userIds('postgres').uid, userIds('postgres').gid);
 
+  const runners: Record<'ha' | 'bare' | 'cp', () => Promise<void>> = {
+    bare: async () => {
+      // The bare run takes the slot ha-install uses: a slave streaming on it must stop first.
+      if (!slaveReset) await sh(['pg_ctlcluster', String(version), demo.slave.cluster, 'stop']);
+      slaveReset = true; // not streaming: a clean-up now re-installs it
+      results.bare.push(await timed(() => sh(bareArgv, { user: 'postgres' })));
+      rmSync(join(copies, 'bare.partial'), { recursive: true, force: true });
+    },
+    cp: async () => {
+      // cp does not fsync, pg_basebackup does: the sync belongs inside cp's timing.
+      results.cp.push(await timed(async () => (await sh(['cp', '-a', masterData, join(copies, 'cp')]), await sh(['sync']))));
+      rmSync(join(copies, 'cp'), { recursive: true, force: true });
+    },
+    ha: async () => {
+      const logsBefore = new Set(readdirSync(logs));
+      const wall = await timed(() => slaveInstall());
+      slaveReset = false; // the slave streams again
+      results.ha.push(wall);
+      const logFile = readdirSync(logs).find((f) => !logsBefore.has(f) && f.startsWith('ha-install-'));
+      if (logFile) breakdown.push(phases(join(logs, logFile), wall));
+    },
+  };
+  const kinds = ['bare', 'cp', 'ha'] as const;
   for (let i = 1; i <= runs; i++) {
-    // Interleaved rounds, so a drift of the machine hits all three alike. The slave is reset
-    // first: the slot is then free for the bare run's --slot, and the master serves one client.
+    // Interleaved rounds, so a drift of the machine hits all three alike, and the order turns
+    // each round: on a disk that slows down after a few GB written, the third copy of every
+    // round would otherwise always be the same one. The slave is reset first: a fresh, stopped
+    // cluster as the demo's first slave install finds it, and the slot free for the bare run.
     slaveReset = true;
     await resetSlave();
     removeOurMovedAside(); // what the previous round's install moved aside
-    results.bare.push(await timed(() => sh(bareArgv, { user: 'postgres' })));
-    rmSync(join(copies, 'bare.partial'), { recursive: true, force: true });
-    // cp does not fsync, pg_basebackup does: the sync belongs inside cp's timing.
-    results.cp.push(await timed(async () => (await sh(['cp', '-a', masterData, join(copies, 'cp')]), await sh(['sync']))));
-    rmSync(join(copies, 'cp'), { recursive: true, force: true });
-    const logsBefore = new Set(readdirSync(logs));
-    const wall = await timed(() => slaveInstall());
-    slaveReset = false; // the slave streams again
-    results.ha.push(wall);
-    const logFile = readdirSync(logs).find((f) => !logsBefore.has(f) && f.startsWith('ha-install-'));
-    if (logFile) breakdown.push(phases(join(logs, logFile), wall));
-    console.error(`run ${i}/${runs}: ha-install ${s(wall)}, bare ${s(results.bare.at(-1)!)}, cp -a ${s(results.cp.at(-1)!)}`);
+    const order = kinds.map((_, k) => kinds[(k + i - 1) % kinds.length]!);
+    for (const kind of order) await runners[kind]();
+    console.error(`run ${i}/${runs} (${order.join(', ')}): ha-install ${s(results.ha.at(-1)!)}, bare ${s(results.bare.at(-1)!)}, cp -a ${s(results.cp.at(-1)!)}`);
   }
 
   console.log(`\nPostgreSQL ${version}, pgbench scale ${scale}: database ${db} ${gb(dbBytes)} (pg_database_size); master data directory ${gb(dataBytes)}, of which pg_wal ${gb(walBytes)} (cp copies it, pg_basebackup streams only the WAL it needs); ${runs} run(s) each`);
