@@ -30,7 +30,7 @@ export interface CliResult {
  * private temp dir, say) is copied once to a world-readable place for the not-root tests.
  */
 async function binFor(user: string): Promise<string> {
-  const readable = await execa('runuser', ['-u', user, '--', 'test', '-r', join(root, 'dist', 'src', 'cli.js')], { reject: false });
+  const readable = await execa('runuser', ['-u', user, '--', 'test', '-r', join(root, 'dist', 'cli.js')], { reject: false });
   if (readable.exitCode === 0) return bin;
   const copy = join('/tmp', `ha-install-as-${user}`);
   await execa('rm', ['-rf', copy]);
