@@ -65,6 +65,16 @@ export function readPostmasterPid(dataDir: string): { port: number; socketDir: s
   }
 }
 
+/** Whether a postmaster runs on `dataDir`: postmaster.pid names a live `postgres` process. */
+export function postmasterAlive(dataDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false; // no pid file, or no such process
+  }
+}
+
 /** The clusters describeCluster found in this process, by version/name: where their data is. */
 const described = new Map<string, Cluster>();
 export const lastDescribed = (ref: ClusterRef): Cluster | undefined => described.get(`${ref.version}/${ref.name}`);

@@ -1,8 +1,8 @@
-import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { ApplyError } from '../../src/system/errors.js';
 import { run } from '../../src/system/exec.js';
 import type { Logger } from '../../src/system/log.js';
-import { binDir, service, type Cluster } from './cluster.js';
+import { binDir, postmasterAlive, service, type Cluster } from './cluster.js';
 
 /**
  * Starting a cluster on a machine without systemd.
@@ -17,7 +17,8 @@ import { binDir, service, type Cluster } from './cluster.js';
  * PG_OOM_ADJUST_FILE, the same log file, its own session (pg_ctl detaches the postmaster
  * itself), the same best-effort OOM protection (-900 for the postmaster, which its children
  * reset to 0; a container may refuse it, as pg_ctlcluster then silently accepts), minus the
- * settle loop. Readiness is pg_ctl -w, then the SQL checks that follow every start.
+ * settle loop. Readiness is what pg_ctl -w waits for (waitUntilReady), then the SQL checks
+ * that follow every start.
  * Whatever only pg_ctlcluster knows how to honour sends the start back to it: start.conf
  * "disabled", an `environment` file that sets variables, pg_ctl.conf options, a leftover
  * postmaster.pid, a missing log file or socket directory (after a reboot /run is empty), a
@@ -114,7 +115,8 @@ export function directStartPlan(cluster: Cluster, host: StartHost = realHost): D
     argv: [
       'runuser', '-u', owner.name, '--',
       'env', '-i', ...(lang ? [`LANG=${lang}`] : []), 'PG_OOM_ADJUST_FILE=/proc/self/oom_score_adj',
-      `${binDir(cluster.version)}/pg_ctl`, 'start', '-w', '-t', '300',
+      // -W: pg_ctl -w checks readiness every 100 ms; waitUntilReady checks every 10 ms.
+      `${binDir(cluster.version)}/pg_ctl`, 'start', '-W',
       '-D', cluster.dataDir, '-l', info.logFile,
       '-o', options.map(([name, value]) => `-c ${name}="${value}"`).join(' '),
     ],
@@ -147,14 +149,59 @@ export async function startCluster(cluster: Cluster, init: 'systemd' | 'none', l
   }
   const logFile = cluster.start!.logFile!;
   const offset = realHost.stat(logFile) ? statSync(logFile).size : 0;
-  try {
-    await run(plan.argv, log, { title: `PostgreSQL ${cluster.version}/${cluster.name} start`, timeoutMs: 330_000, cwd: '/' });
-  } catch (error) {
+  const failed = (message: string, nextSteps: string[] = []) => {
     const said = logSince(logFile, offset);
-    if (!(error instanceof ApplyError) || !said) throw error;
-    throw new ApplyError(`${error.message}\nThe server log (${logFile}) says:\n${said}`, { nextSteps: error.nextSteps });
+    return new ApplyError(said ? `${message}\nThe server log (${logFile}) says:\n${said}` : message, { nextSteps });
+  };
+  try {
+    await run(plan.argv, log, { title: `PostgreSQL ${cluster.version}/${cluster.name} start`, timeoutMs: 60_000, cwd: '/' });
+  } catch (error) {
+    throw error instanceof ApplyError ? failed(error.message, error.nextSteps) : error;
   }
+  const outcome = await waitUntilReady(cluster.dataDir);
+  if (outcome !== 'ready') {
+    throw failed(
+      outcome === 'exited'
+        ? `PostgreSQL ${cluster.version}/${cluster.name} stopped while starting.`
+        : `PostgreSQL ${cluster.version}/${cluster.name} did not accept connections within ${START_TIMEOUT_MS / 1000} s (it may still be recovering).`,
+      [`See the server log: ${logFile}`],
+    );
+  }
+  log.info(`PostgreSQL ${cluster.version}/${cluster.name} is ready`);
   protectFromOomKiller(cluster.dataDir, log);
+}
+
+const START_TIMEOUT_MS = 300_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a process serves `dataDir`: the postmaster (`postgres -D dir`), or the shell pg_ctl starts it from. */
+function startingOn(dataDir: string): boolean {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '')[0] === 'Z') continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a, i) => (a === dataDir && argv[i - 1] === '-D') || a.includes(`-D "${dataDir}"`))) return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+/**
+ * pg_ctl -w's wait, every 10 ms rather than every 100 ms: the status line of postmaster.pid
+ * says "ready" (a primary) or "standby" (a standby that accepts connections). A postmaster
+ * that exits first (a bad setting, a port in use) ends the wait at once.
+ */
+async function waitUntilReady(dataDir: string): Promise<'ready' | 'exited' | 'timeout'> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (let i = 0; Date.now() < deadline; i++) {
+    const lines = realHost.read(`${dataDir}/postmaster.pid`)?.split('\n');
+    if (['ready', 'standby'].includes(lines?.[7]?.trim() ?? '')) return 'ready';
+    if (!(lines ? postmasterAlive(dataDir) : startingOn(dataDir))) return 'exited';
+    await sleep(i < 300 ? 10 : 100);
+  }
+  return 'timeout';
 }
 
 /**

@@ -41,7 +41,7 @@ test('a Debian cluster starts through pg_ctl with what pg_ctlcluster would pass,
   t.deepEqual(plan.argv, [
     'runuser', '-u', 'postgres', '--',
     'env', '-i', 'LANG=C.UTF-8', 'PG_OOM_ADJUST_FILE=/proc/self/oom_score_adj',
-    '/usr/lib/postgresql/15/bin/pg_ctl', 'start', '-w', '-t', '300',
+    '/usr/lib/postgresql/15/bin/pg_ctl', 'start', '-W',
     '-D', '/var/lib/postgresql/15/main', '-l', '/var/log/postgresql/postgresql-15-main.log',
     '-o', '-c config_file="/etc/postgresql/15/main/postgresql.conf" -c external_pid_file="/var/run/postgresql/15-main.pid"',
   ]);
