@@ -1,7 +1,7 @@
 import type { StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
-import { confFilePath, describeCluster, service, type ClusterRef } from './cluster.js';
+import { confFilePath, describeCluster, postmasterAlive, service, type Cluster, type ClusterRef } from './cluster.js';
 import { startCluster } from './start.js';
 import { literal, sqlOn, sqlValue } from './sql.js';
 
@@ -19,8 +19,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * otherwise reload, and restart only when PostgreSQL itself says a changed setting needs it
  * (pg_settings.pending_restart), so a re-run with nothing changed never drops connections.
  */
-export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', log: Logger): Promise<ApplyOutcome> {
-  const cluster = await describeCluster(ref, log);
+export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', log: Logger, planned?: Cluster): Promise<ApplyOutcome> {
+  // The plan's view of an existing cluster still holds (only our own actions ran since, and
+  // none moves its directories or log); whether it runs is read now.
+  const cluster = planned?.exists ? { ...planned, running: postmasterAlive(planned.dataDir) } : await describeCluster(ref, log);
   if (!cluster.running) {
     await startCluster(cluster, init, log);
     return { started: true, reloaded: false, restartedFor: [] };
@@ -77,7 +79,7 @@ export async function verifySettings(ref: ClusterRef, log: Logger): Promise<void
 }
 
 /** The plan step: apply, then verify. */
-export function applySettingsStep(ref: ClusterRef, init: 'systemd' | 'none'): StepAction {
+export function applySettingsStep(ref: ClusterRef, init: 'systemd' | 'none', planned?: Cluster): StepAction {
   return {
     kind: 'step',
     id: 'postgresql.apply-settings',
@@ -88,7 +90,7 @@ export function applySettingsStep(ref: ClusterRef, init: 'systemd' | 'none'): St
       `check with pg_file_settings that every line of ${confFilePath(ref)} is live`,
     ],
     run: async ({ log, progress }) => {
-      const outcome = await applySettings(ref, init, log);
+      const outcome = await applySettings(ref, init, log, planned);
       progress(undefined, outcome.started ? 'started' : outcome.restartedFor.length ? `restarted for ${outcome.restartedFor.join(', ')}` : 'reloaded, no restart needed');
       await verifySettings(ref, log);
     },

@@ -5,7 +5,7 @@ import { version } from '../../src/version.js';
 import { InputError } from '../../src/system/errors.js';
 import type { MachineFacts } from '../../src/system/facts.js';
 import type { Logger } from '../../src/system/log.js';
-import { confFilePath, hbaPath, type ClusterRef } from './cluster.js';
+import { confFilePath, describeCluster, hbaPath, type Cluster, type ClusterRef } from './cluster.js';
 import { confFile, HBA_MARKER, hbaBlock, mergePgpass } from './config.js';
 
 /** What the PostgreSQL installer needs from a flow: the answers, the machine, the log. */
@@ -19,6 +19,12 @@ export interface PostgresqlContext {
   pgpassPath?: string;
   /** This build's version as written to `ha_install.version`; default: package.json. */
   buildVersion?: string;
+  /**
+   * The local cluster as described while the preflight ran (concurrently with its checks on
+   * the master), for the plan that follows it: nothing changes in between. Absent: described
+   * when needed.
+   */
+  cluster?: Promise<Cluster>;
 }
 
 /** The major version: answered, else the newest installed. */
@@ -34,6 +40,13 @@ export function pgVersion(ctx: Pick<PostgresqlContext, 'answers' | 'facts'>): nu
 
 export function clusterRef(ctx: Pick<PostgresqlContext, 'answers' | 'facts'>): ClusterRef {
   return { version: pgVersion(ctx), name: ctx.answers.pgCluster };
+}
+
+/** The local cluster: the one the preflight described (if it is still the one asked for), else read now. */
+export async function localCluster(ctx: PostgresqlContext): Promise<Cluster> {
+  const ref = clusterRef(ctx);
+  const described = await ctx.cluster;
+  return described?.version === ref.version && described.name === ref.name ? described : describeCluster(ref, ctx.log);
 }
 
 /** This node's address and its peer's, by mode. */

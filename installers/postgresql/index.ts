@@ -1,23 +1,26 @@
 import type { Action } from '../../src/engine/actions.js';
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { BugError } from '../../src/system/errors.js';
-import type { PostgresqlContext } from './context.js';
+import { describeCluster, type Cluster } from './cluster.js';
+import { clusterRef, type PostgresqlContext } from './context.js';
 import { planMaster, preflightMaster } from './master.js';
 import { planSlave, preflightSlave } from './slave.js';
 
 /** What the install flow calls; the rest of this folder are the building blocks. */
 
 
-/** Checks that must pass before anything changes; the slave proves the master (and waits for it). */
-export async function postgresqlPreflight(ctx: PostgresqlContext): Promise<{ rows: CheckRow[] }> {
-  switch (ctx.answers.mode) {
-    case 'master':
-      return preflightMaster(ctx);
-    case 'slave':
-      return preflightSlave(ctx);
-    default:
-      return { rows: [] };
-  }
+/**
+ * Checks that must pass before anything changes; the slave proves the master (and waits for
+ * it). Meanwhile the local cluster is described (pg_lsclusters), for the plan that follows.
+ */
+export async function postgresqlPreflight(ctx: PostgresqlContext): Promise<{ rows: CheckRow[]; cluster?: Promise<Cluster> }> {
+  if (ctx.answers.mode !== 'master' && ctx.answers.mode !== 'slave') return { rows: [] };
+  const version = ctx.answers.pgVersion ?? ctx.facts.postgresqlVersions.at(-1);
+  const cluster = version !== undefined && ctx.facts.postgresqlVersions.includes(version) ? describeCluster(clusterRef(ctx), ctx.log) : undefined;
+  cluster?.catch(() => undefined); // a failure surfaces where the plan awaits it, not as an unhandled rejection
+  const withCluster = { ...ctx, cluster };
+  const { rows } = ctx.answers.mode === 'master' ? await preflightMaster(withCluster) : await preflightSlave(withCluster);
+  return { rows, cluster };
 }
 
 /** The PostgreSQL part of the install plan for mode master or slave. */

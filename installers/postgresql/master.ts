@@ -1,8 +1,8 @@
 import type { Action, StepAction } from '../../src/engine/actions.js';
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { applySettingsStep } from './apply.js';
-import { createClusterAction, describeCluster, type ClusterRef } from './cluster.js';
-import { backupPassword, clusterRef, confAction, hbaAction, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
+import { createClusterAction, type ClusterRef } from './cluster.js';
+import { backupPassword, clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
 import { scramMatches, scramVerifier } from './scram.js';
 import { ident, literal, sqlOn, sqlValue } from './sql.js';
 
@@ -85,13 +85,13 @@ function slotStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
 
 export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
   const ref = clusterRef(ctx);
-  const cluster = await describeCluster(ref, ctx.log);
+  const cluster = await localCluster(ctx);
   return [
     ...(cluster.exists ? [] : [createClusterAction(ref, ctx.answers.pgPort, ctx.answers.pgSocketDir)]),
     confAction(ctx),
     hbaAction(ctx),
     pgpassAction(ctx),
-    applySettingsStep(ref, ctx.facts.init),
+    applySettingsStep(ref, ctx.facts.init, cluster),
     roleStep(ctx, ref),
     eventsStep(ctx, ref),
     slotStep(ctx, ref),
@@ -111,7 +111,7 @@ export async function preflightMaster(ctx: PostgresqlContext): Promise<{ rows: C
     },
   ];
   if (!ctx.facts.postgresqlVersions.includes(version)) return { rows };
-  const cluster = await describeCluster(clusterRef(ctx), ctx.log);
+  const cluster = await localCluster(ctx);
   rows.push({
     name: 'cluster role',
     measured: !cluster.exists ? 'not created yet' : !cluster.running ? 'stopped' : cluster.inRecovery ? 'standby (read-only)' : 'primary',

@@ -3,9 +3,9 @@ import type { Action, StepAction } from '../../src/engine/actions.js';
 import { ApplyError, InputError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
 import { applySettingsStep } from './apply.js';
-import { createClusterAction, describeCluster, type Cluster, type ClusterRef } from './cluster.js';
+import { createClusterAction, type Cluster, type ClusterRef } from './cluster.js';
 import { cloneActions, swapActions } from './clone.js';
-import { clusterRef, confAction, hbaAction, nodes, pgpassAction, type PostgresqlContext } from './context.js';
+import { clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, type PostgresqlContext } from './context.js';
 import { loginProblem, masterLogin, readMaster } from './master-link.js';
 import { withPeer } from './remote.js';
 import { literal, querySql, sqlOn } from './sql.js';
@@ -52,28 +52,33 @@ export async function streamsFrom(ctx: PostgresqlContext, cluster: Cluster): Pro
   }
 }
 
-/** Waits for the walreceiver to stream, then proves it: a marker row written on the master appears here. */
+/**
+ * Proves replication end to end: a marker row written on the master now (after the clone, so
+ * only streaming can bring it) must appear here while pg_stat_wal_receiver says streaming.
+ * One psql per poll asks both, so a slave that streams at once is proven in one round trip.
+ */
 export async function verifyStreaming(ctx: PostgresqlContext, ref: ClusterRef, log: Logger, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let status = '';
+  const token = randomUUID();
+  await withPeer(masterLogin(ctx), (client) =>
+    client.query(`INSERT INTO ha_install.events (node, event, detail) VALUES ($1, 'slave-verified', $2)`, [nodes(ctx.answers).self, token]),
+  );
+  let [status, arrived] = ['', false];
   while (Date.now() < deadline) {
-    status = (await sqlOn(ref, `SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')`, log))[0]?.[0] ?? '';
-    if (status === 'streaming') break;
-    await sleep(100);
+    const [row] = await sqlOn(
+      ref,
+      `SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), 'none'),
+              EXISTS (SELECT 1 FROM ha_install.events WHERE detail = ${literal(token)})`,
+      log,
+    );
+    [status, arrived] = [row?.[0] ?? '', row?.[1] === 't'];
+    if (status === 'streaming' && arrived) return;
+    await sleep(status === 'streaming' ? 10 : 100);
   }
   if (status !== 'streaming') {
     throw new ApplyError(`The slave does not stream from the master (walreceiver: ${status || 'none'}).`, {
       nextSteps: [`Look at the PostgreSQL log: /var/log/postgresql/postgresql-${ref.version}-${ref.name}.log`],
     });
-  }
-  const token = randomUUID();
-  await withPeer(masterLogin(ctx), (client) =>
-    client.query(`INSERT INTO ha_install.events (node, event, detail) VALUES ($1, 'slave-verified', $2)`, [nodes(ctx.answers).self, token]),
-  );
-  while (Date.now() < deadline) {
-    const [row] = await sqlOn(ref, `SELECT count(*) FROM ha_install.events WHERE detail = ${literal(token)}`, log);
-    if (row?.[0] === '1') return;
-    await sleep(20);
   }
   throw new ApplyError('A marker row written on the master did not arrive on the slave within a minute.', {
     nextSteps: ['Run `ha-install status` on both servers to see the replication state.'],
@@ -85,14 +90,14 @@ function verifyStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
     kind: 'step',
     id: 'postgresql.verify-streaming',
     title: 'Verify replication: a marker row written on the master arrives here',
-    detail: ['wait for pg_stat_wal_receiver.status = streaming', 'insert a row into ha_install.events on the master and wait for it on the slave'],
+    detail: ['insert a row into ha_install.events on the master', 'wait until it is here and pg_stat_wal_receiver.status = streaming'],
     run: ({ log }) => verifyStreaming(ctx, ref, log),
   };
 }
 
 export async function planSlave(ctx: PostgresqlContext): Promise<Action[]> {
   const ref = clusterRef(ctx);
-  const cluster = await describeCluster(ref, ctx.log);
+  const cluster = await localCluster(ctx);
   const streaming = cluster.exists && (await streamsFrom(ctx, cluster));
   if (streaming) ctx.log.info(`${ref.version}/${ref.name} already streams from ${ctx.answers.masterIp}: no clone`);
   // The clone needs only .pgpass; the configuration follows it, so a failed clone leaves the
@@ -105,7 +110,7 @@ export async function planSlave(ctx: PostgresqlContext): Promise<Action[]> {
     confAction(ctx),
     hbaAction(ctx),
     ...(streaming ? [] : swapActions(ctx, cluster)),
-    applySettingsStep(ref, ctx.facts.init),
+    applySettingsStep(ref, ctx.facts.init, cluster),
     verifyStep(ctx, ref),
   ];
 }

@@ -1,5 +1,6 @@
 import type { AnswerSources } from '../answers/resolve.js';
 import type { Answers } from '../answers/types.js';
+import type { Cluster } from '../../installers/postgresql/cluster.js';
 import type { Plan } from '../engine/actions.js';
 import type { FrontEnd } from '../prompts/prompter.js';
 import type { MachineFacts } from '../system/facts.js';
@@ -27,6 +28,8 @@ export interface InstallContext {
   /** Timestamp of this run: log name, backup folder, moved-aside suffix. */
   stamp: string;
   plan?: Plan;
+  /** The local PostgreSQL cluster as the replication preflight described it, for the plan. */
+  pgCluster?: Promise<Cluster>;
   /** Rows of the checks shown so far, for the summary and the log. */
   notes: string[];
 }

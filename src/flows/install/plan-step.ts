@@ -25,7 +25,7 @@ export async function buildPlan(ctx: InstallContext): Promise<Plan> {
   if (packages.note) notes.push(packages.note);
   if (replicates(answers)) {
     const installed = answers.pgVersion === undefined ? ctx.facts.postgresqlVersions.length > 0 : ctx.facts.postgresqlVersions.includes(answers.pgVersion);
-    actions.push(...(installed ? await postgresqlPlan({ answers, facts: ctx.facts, log: ctx.log }) : [deferredPostgresql(ctx)]));
+    actions.push(...(installed ? await postgresqlPlan({ answers, facts: ctx.facts, log: ctx.log, cluster: ctx.pgCluster }) : [deferredPostgresql(ctx)]));
   }
   if (answers.mode === 'load-balancer') notes.push('the HAProxy configuration is not written by this version: only the package is installed');
   return { title: `${modeTitles[answers.mode]} install on ${ctx.facts.hostname}`, actions, notes };

@@ -51,7 +51,7 @@ export async function preflightReplication(ctx: InstallContext): Promise<void> {
   const a = ctx.answers as Answers;
   const title = `Waiting for the master ${a.masterIp}:${a.pgPort} to be ready`;
   let waiting = false;
-  const { rows } = await postgresqlPreflight({
+  const { rows, cluster } = await postgresqlPreflight({
     answers: a,
     facts: ctx.facts,
     log: ctx.log,
@@ -63,6 +63,7 @@ export async function preflightReplication(ctx: InstallContext): Promise<void> {
       ctx.ui.progress({ type: 'progress', id: 'wait-master', percent, detail: `${secondsLeft} s left` });
     },
   });
+  ctx.pgCluster = cluster;
   if (waiting) ctx.ui.progress({ type: 'done', id: 'wait-master', title, note: rows[0]?.measured });
   ctx.ui.checks('Replication preflight', rows);
   for (const row of rows) ctx.log.info(`preflight ${row.name}: ${row.measured}: ${row.verdict}`);
