@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import si from 'systeminformation';
 import { localAddresses, type LocalAddress } from './address.js';
@@ -37,19 +38,22 @@ export function osFamily(id: string, idLike: string): OsFamily {
   return 'unsupported';
 }
 
+/** /etc/os-release, or /usr/lib/os-release where /etc has none (os-release(5)). */
 function readOsRelease(): Record<string, string> {
-  try {
-    const text = readFileSync('/etc/os-release', 'utf8');
-    return Object.fromEntries(
-      text
-        .split('\n')
-        .map((line) => line.match(/^([A-Z_]+)=("?)(.*)\2$/))
-        .filter((m): m is RegExpMatchArray => m !== null)
-        .map((m) => [m[1]!, m[3]!]),
-    );
-  } catch {
-    return {};
+  for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
+    try {
+      return Object.fromEntries(
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .map((line) => line.match(/^([A-Z_]+)=("?)(.*)\2$/))
+          .filter((m): m is RegExpMatchArray => m !== null)
+          .map((m) => [m[1]!, m[3]!]),
+      );
+    } catch {
+      // try the next one
+    }
   }
+  return {};
 }
 
 function nearestExisting(path: string): string {
@@ -105,11 +109,13 @@ function readdirSafe(path: string): string[] {
   }
 }
 
-/** Reads the live machine. systeminformation gives memory, cores, OS and filesystems. */
+/** Reads the live machine: systeminformation gives memory, cores and filesystems; /etc/os-release the OS. */
 export async function gatherFacts(): Promise<MachineFacts> {
   const release = readOsRelease();
-  const [mem, cpu, osInfo, filesystems] = await Promise.all([si.mem(), si.cpu(), si.osInfo(), si.fsSize()]);
-  const family = osFamily(release.ID ?? osInfo.distro, release.ID_LIKE ?? '');
+  // Not si.osInfo(): what it adds to os-release (FQDN, code page, a UUID from the MAC
+  // addresses) costs ~30 ms of synchronous execs, and ha-install needs none of it.
+  const [mem, cpu, filesystems] = await Promise.all([si.mem(), si.cpu(), si.fsSize()]);
+  const family = osFamily(release.ID ?? '', release.ID_LIKE ?? '');
   const dbPath = databasePath(family);
   const measured = nearestExisting(dbPath);
   const stats = statfsSync(measured);
@@ -118,14 +124,14 @@ export async function gatherFacts(): Promise<MachineFacts> {
     .filter((m) => measured === m || measured.startsWith(m.endsWith('/') ? m : `${m}/`))
     .sort((a, b) => b.length - a.length)[0];
   return {
-    hostname: osInfo.hostname,
+    hostname: hostname(),
     os: {
-      platform: osInfo.platform,
-      distro: release.NAME ?? osInfo.distro,
-      release: release.VERSION_ID ?? osInfo.release,
-      codename: release.VERSION_CODENAME ?? osInfo.codename,
+      platform: process.platform,
+      distro: release.NAME ?? 'unknown (no /etc/os-release)',
+      release: release.VERSION_ID ?? '',
+      codename: release.VERSION_CODENAME ?? '',
       family,
-      id: release.ID ?? osInfo.distro.toLowerCase(),
+      id: release.ID ?? 'unknown',
     },
     memoryBytes: mem.total,
     cores: cpu.cores,
