@@ -236,7 +236,7 @@ try {
   // What ha-install costs around its own clone does not grow with the database; the clone does.
   const fixed = median(results.ha.map((x, i) => x - (clones[i] ?? NaN)));
   const rate = (dataBytes - walBytes) / bare; // what pg_basebackup copies: every database, no pg_wal
-  console.log(`ha-install's cost around its clone: ${fixed.toFixed(2)} s; under 20% it needs a bare clone of >= ${(fixed / 0.2).toFixed(1)} s, ~${gb((fixed / 0.2) * rate)} of data at this machine's ${(rate / 1024 ** 2).toFixed(0)} MB/s`);
+  console.log(`ha-install's cost around its clone: ${fixed.toFixed(2)} s (median of wall - its own pg_basebackup), ${((fixed / bare) * 100).toFixed(0)}% of the median bare clone; under 20% it needs a bare clone of >= ${(fixed / 0.2).toFixed(1)} s, ~${gb((fixed / 0.2) * rate)} of data at this machine's ${(rate / 1024 ** 2).toFixed(0)} MB/s`);
   console.log(`\nwhere ha-install's time goes (median per phase, from its log's timestamps):`);
   const names = [...new Set(breakdown.flatMap((b) => [...b.keys()]))];
   const medians = names.map((n) => [n, median(breakdown.map((b) => b.get(n) ?? 0))] as const).sort((x, y) => y[1] - x[1]);

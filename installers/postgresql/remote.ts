@@ -1,5 +1,5 @@
 import net from 'node:net';
-import pg from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import { tcpProbe } from '../../src/system/probes.js';
 
 /**
@@ -32,7 +32,10 @@ class BoundSocket extends net.Socket {
   }
 }
 
-export async function withPeer<T>(login: PeerLogin, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withPeer<T>(login: PeerLogin, work: (client: Client) => Promise<T>): Promise<T> {
+  // Loaded on first use: importing node-postgres costs ~30 ms (it builds a fetch Response to
+  // detect Cloudflare), which a slave pays while pg_lsclusters runs, and other runs never.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({
     host: login.host,
     port: login.port,
@@ -43,7 +46,7 @@ export async function withPeer<T>(login: PeerLogin, work: (client: pg.Client) =>
     connectionTimeoutMillis: login.timeoutMs ?? 10_000,
     ...(login.replication ? { replication: 'true' } : {}),
     ...(login.localAddress ? { stream: () => new BoundSocket(login.localAddress!) } : {}),
-  } as pg.ClientConfig);
+  } as ClientConfig);
   client.on('error', () => {
     /* a dropped connection surfaces as the failed query's error */
   });
