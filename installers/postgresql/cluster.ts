@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CommandAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import { run } from '../../src/system/exec.js';
@@ -79,16 +79,24 @@ export function postmasterAlive(dataDir: string): boolean {
 const described = new Map<string, Cluster>();
 export const lastDescribed = (ref: ClusterRef): Cluster | undefined => described.get(`${ref.version}/${ref.name}`);
 
-/** Reads one cluster through `pg_lsclusters --json` (which also follows conf.d). */
+/**
+ * Reads one cluster through `pg_lsclusters --json <version> <name>` (which also follows
+ * conf.d). Asking for that cluster alone, not listing all: another cluster half-created or
+ * half-dropped at that moment makes the full listing fail.
+ */
 export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Cluster> {
-  const result = await run(['pg_lsclusters', '--json'], log, { title: 'Listing PostgreSQL clusters', reject: false });
-  // 127: postgresql-common is not installed yet (a dry run before the packages step): no clusters.
-  if (result.exitCode !== 0 && result.exitCode !== 127) {
-    throw new ApplyError(`pg_lsclusters --json failed with code ${result.exitCode}: ${result.stderr.trim()}`);
-  }
-  const all = (result.exitCode === 0 ? JSON.parse(result.stdout || '[]') : []) as LsCluster[];
-  const found = all.find((c) => Number(c.version) === ref.version && c.cluster === ref.name);
   const confDir = `/etc/postgresql/${ref.version}/${ref.name}`;
+  // postgresql-common knows a cluster by its configuration directory; without one there is
+  // nothing to ask (nor, before the packages step of a dry run, anything to ask with).
+  const result = existsSync(`${confDir}/postgresql.conf`)
+    ? await run(['pg_lsclusters', '--json', String(ref.version), ref.name], log, { title: `Reading PostgreSQL cluster ${ref.version}/${ref.name}`, reject: false })
+    : undefined;
+  // 127: postgresql-common is gone (configuration files outlive `apt remove`): no clusters.
+  if (result && result.exitCode !== 0 && result.exitCode !== 127 && !/does not exist/.test(result.stderr)) {
+    throw new ApplyError(`pg_lsclusters --json ${ref.version} ${ref.name} failed with code ${result.exitCode}: ${result.stderr.trim()}`);
+  }
+  const all = (result?.exitCode === 0 ? JSON.parse(result.stdout || '[]') : []) as LsCluster[];
+  const found = all.find((c) => Number(c.version) === ref.version && c.cluster === ref.name);
   if (!found) {
     described.delete(`${ref.version}/${ref.name}`);
     const dataDir = `/var/lib/postgresql/${ref.version}/${ref.name}`;

@@ -12,7 +12,7 @@ import { binDir, postmasterAlive, service, type Cluster } from './cluster.js';
  * three in a row agree. Every start so costs at least 2 s more than the server needs; in
  * `npm run bench` that was the largest part of what ha-install added to a slave install.
  *
- * `directStartPlan` runs pg_ctl as pg_ctlcluster does (postgresql-common 2xx, `start` in
+ * `directStartPlan` runs pg_ctl as pg_ctlcluster does (postgresql-common 248 in Debian 12, `start` in
  * /usr/bin/pg_ctlcluster): the same `-o` options, the same cleared environment with LANG and
  * PG_OOM_ADJUST_FILE, the same log file, its own session (pg_ctl detaches the postmaster
  * itself), the same best-effort OOM protection (-900 for the postmaster, which its children
