@@ -2,7 +2,8 @@
  * npm run bench [-- --scale N] [--runs N] [--keep] [--state-dir DIR] [--log-dir DIR]
  *
  * How much time ha-install's slave flow adds to the clone it wraps: a ~1 GB pgbench database
- * (scale 68) on the demo master is cloned N times each by (a) the whole slave install, (b) a bare
+ * (scale 68) on the demo master is cloned N times each (default 6, a multiple of 3: each way
+ * takes each place in the order equally often) by (a) the whole slave install, (b) a bare
  * pg_basebackup with the very flags ha-install passes, (c) `cp -a` of the master's data
  * directory (a live copy: a speed reference only). Target: (a) under 1.2 × (b).
  * A script, not a test: the figures depend on the machine. It leaves the machine as it found it:
@@ -27,7 +28,7 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopba
 const arg = (name: string) => process.argv.indexOf(`--${name}`);
 const num = (name: string, fallback: number) => (arg(name) < 0 ? fallback : Math.max(1, Math.floor(Number(process.argv[arg(name) + 1])) || fallback));
 const scale = num('scale', 68); // pgbench: ~15 MB per scale unit, so 68 gives ~1 GB
-const runs = num('runs', 5);
+const runs = num('runs', 6);
 const keep = arg('keep') >= 0;
 const tmpBase = join(tmpdir(), 'ha-install-bench');
 const dir = (name: string) => (arg(name) >= 0 ? process.argv[arg(name) + 1]! : join(tmpBase, name.replace('-dir', '')));
@@ -180,16 +181,11 @@ try {
 
   const runners: Record<'ha' | 'bare' | 'cp', () => Promise<void>> = {
     bare: async () => {
-      // The bare run takes the slot ha-install uses: a slave streaming on it must stop first.
-      if (!slaveReset) await sh(['pg_ctlcluster', String(version), demo.slave.cluster, 'stop']);
-      slaveReset = true; // not streaming: a clean-up now re-installs it
       results.bare.push(await timed(() => sh(bareArgv, { user: 'postgres' })));
-      rmSync(join(copies, 'bare.partial'), { recursive: true, force: true });
     },
     cp: async () => {
       // cp does not fsync, pg_basebackup does: the sync belongs inside cp's timing.
       results.cp.push(await timed(async () => (await sh(['cp', '-a', masterData, join(copies, 'cp')]), await sh(['sync']))));
-      rmSync(join(copies, 'cp'), { recursive: true, force: true });
     },
     ha: async () => {
       const logsBefore = new Set(readdirSync(logs));
@@ -200,17 +196,26 @@ try {
       if (logFile) breakdown.push(phases(join(logs, logFile), wall));
     },
   };
-  const kinds = ['bare', 'cp', 'ha'] as const;
-  for (let i = 1; i <= runs; i++) {
-    // Interleaved rounds, so a drift of the machine hits all three alike, and the order turns
-    // each round: on a disk that slows down after a few GB written, the third copy of every
-    // round would otherwise always be the same one. The slave is reset first: a fresh, stopped
-    // cluster as the demo's first slave install finds it, and the slot free for the bare run.
+  // Every copy starts from the same state: the copies of the copy before it deleted, the slave
+  // a fresh, stopped cluster (as the demo's first slave install finds it; the slot free for
+  // the bare run), then a sync and an idle disk. On this VM a copy that follows a few GB of
+  // writes or deletes runs up to 40% slower even then, so copies that followed different
+  // things (another copy, or a delete) were not comparable: ha-install's own pg_basebackup
+  // measured 0.97 to 1.26 times the very same command run bare, depending on the order.
+  const prepare = async () => {
+    for (const done of ['bare.partial', 'cp']) rmSync(join(copies, done), { recursive: true, force: true });
     slaveReset = true;
     await resetSlave();
-    removeOurMovedAside(); // what the previous round's install moved aside
+    removeOurMovedAside(); // what the previous install moved aside
+  };
+  const kinds = ['bare', 'cp', 'ha'] as const;
+  for (let i = 1; i <= runs; i++) {
+    // Interleaved rounds, so a drift of the machine hits all three alike; the order turns each round.
     const order = kinds.map((_, k) => kinds[(k + i - 1) % kinds.length]!);
-    for (const kind of order) await runners[kind]();
+    for (const kind of order) {
+      await prepare();
+      await runners[kind]();
+    }
     console.error(`run ${i}/${runs} (${order.join(', ')}): ha-install ${s(results.ha.at(-1)!)}, bare ${s(results.bare.at(-1)!)}, cp -a ${s(results.cp.at(-1)!)}`);
   }
 
