@@ -84,6 +84,13 @@ program
   });
 
 installInterruptHandlers();
+// A reader that goes away (`ha-install --help | head`) must not crash the run with a stack
+// trace, least of all an install half-way: the output stops, the work and its log go on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

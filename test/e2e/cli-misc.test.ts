@@ -1,4 +1,5 @@
 import test from 'ava';
+import { execa } from 'execa';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,15 @@ test('--help teaches: the flow, examples, precedence, exit codes', async (t) => 
   const { exitCode, stdout } = await runCli(['--help']);
   t.is(exitCode, 0);
   for (const text of ['--answers <file>', '--dry-run', 'answers init', 'Exit codes:', '130', 'env:NAME', 'first the master (mode 2)']) t.true(stdout.includes(text), text);
+});
+
+test('a reader that goes away (--help | head -1) ends nothing badly: exit 0, no EPIPE trace', async (t) => {
+  const bin = new URL('../../bin/ha-install.js', import.meta.url).pathname;
+  const child = execa('node', [bin, '--help'], { reject: false });
+  child.stdout?.destroy(); // the read end closes before the program (~0.1 s to start) writes
+  const { exitCode, stderr } = await child;
+  t.is(exitCode, 0);
+  t.false(String(stderr).includes('EPIPE'), String(stderr));
 });
 
 test('without a ping binary the TCP probe alone decides, and says so', async (t) => {
