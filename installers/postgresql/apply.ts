@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
@@ -12,7 +13,6 @@ export interface ApplyOutcome {
   restartedFor: string[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Makes the written configuration live with the least disruption: start a stopped cluster;
@@ -32,7 +32,7 @@ export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', l
   // The postmaster handles SIGHUP asynchronously; new sessions see the new load time once it has.
   for (let i = 0; i < 50; i++) {
     if ((await sqlValue(ref, `SELECT pg_conf_load_time() > ${literal(before ?? '-infinity')}::timestamptz`, log)) === 't') break;
-    await sleep(100);
+    await delay(100);
   }
   const pending = (await sqlOn(ref, 'SELECT name FROM pg_settings WHERE pending_restart ORDER BY name', log)).map((r) => r[0]!);
   if (pending.length > 0) {

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, CommandAction, StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
+import { livePids } from '../../src/system/processes.js';
 import { binDir, serviceArgv, type Cluster } from './cluster.js';
 import { pgpassPath, type PostgresqlContext } from './context.js';
 
@@ -55,21 +56,8 @@ export function cloneCommand(ctx: PostgresqlContext, cluster: Cluster): CommandA
   };
 }
 
-/** Live pg_basebackup processes writing into `dir` (zombies excluded), read from /proc. */
-function clonesInto(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-      if (state !== 'Z' && argv[0]?.endsWith('/pg_basebackup') && argv[argv.indexOf('--pgdata') + 1] === dir) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
-}
+/** Live pg_basebackup processes writing into `dir`. */
+const clonesInto = (dir: string): number[] => livePids((argv) => argv[0]?.endsWith('/pg_basebackup') === true && argv[argv.indexOf('--pgdata') + 1] === dir);
 
 /**
  * Stops a clone still writing into `dir`. A run killed by a signal (SIGTERM, or kill -9 of

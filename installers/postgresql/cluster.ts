@@ -54,12 +54,23 @@ export const binDir = (version: number): string => `/usr/lib/postgresql/${versio
 export const confFilePath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/conf.d/${CONF_FILE_NAME}`;
 export const hbaPath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/pg_hba.conf`;
 
-/** Lines 4 and 5 of postmaster.pid: the port and first socket directory of the running server. */
-export function readPostmasterPid(dataDir: string): { port: number; socketDir: string } | undefined {
+/** What postmaster.pid says of the running server (its lines 1, 4, 5 and 8). */
+export interface PostmasterPid {
+  pid: number;
+  /** Absent while the file is still being written. */
+  port?: number;
+  /** The first socket directory. */
+  socketDir: string;
+  /** starting, ready (a primary), standby (accepting connections) or stopping; '' until written. */
+  status: string;
+}
+
+export function readPostmasterPid(dataDir: string): PostmasterPid | undefined {
   try {
     const lines = readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n');
-    const port = Number(lines[3]);
-    return Number.isInteger(port) && port > 0 ? { port, socketDir: lines[4]?.trim() || '/var/run/postgresql' } : undefined;
+    const [pid, port] = [Number(lines[0]), Number(lines[3])];
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return { pid, port: Number.isInteger(port) && port > 0 ? port : undefined, socketDir: lines[4]?.trim() || '/var/run/postgresql', status: lines[7]?.trim() ?? '' };
   } catch {
     return undefined;
   }
@@ -67,11 +78,11 @@ export function readPostmasterPid(dataDir: string): { port: number; socketDir: s
 
 /** Whether a postmaster runs on `dataDir`: postmaster.pid names a live `postgres` process. */
 export function postmasterAlive(dataDir: string): boolean {
+  const pid = readPostmasterPid(dataDir)?.pid;
   try {
-    const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+    return pid !== undefined && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
   } catch {
-    return false; // no pid file, or no such process
+    return false; // no such process
   }
 }
 
@@ -120,7 +131,8 @@ export async function describeCluster(ref: ClusterRef, log: Logger): Promise<Clu
 
 /** Where psql reaches the cluster now: the running server's socket (postmaster.pid, read now), else the configured one. */
 export function socketOf(cluster: Cluster): { port: number; socketDir: string } {
-  return (cluster.exists ? readPostmasterPid(cluster.dataDir) : undefined) ?? { port: cluster.port, socketDir: cluster.socketDir };
+  const live = cluster.exists ? readPostmasterPid(cluster.dataDir) : undefined;
+  return live?.port ? { port: live.port, socketDir: live.socketDir } : { port: cluster.port, socketDir: cluster.socketDir };
 }
 
 /** systemd's unit when PID 1 is systemd (so `systemctl status` agrees); pg_ctlcluster otherwise. */

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Client, ClientConfig } from 'pg';
 import { tcpProbe } from '../../src/system/probes.js';
 
@@ -76,7 +77,6 @@ export async function portOpen(host: string, port: number, timeoutMs = 2000): Pr
   return (await tcpProbe(host, port, timeoutMs / 1000)).outcome === 'open';
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits up to `seconds` for the master's port, calling `onWait(secondsLeft)` about once a
@@ -90,6 +90,6 @@ export async function waitForPort(host: string, port: number, seconds: number, o
     const left = Math.ceil((deadline - Date.now()) / 1000);
     if (left <= 0) return false;
     onWait?.(left);
-    await sleep(Math.max(0, 1000 - (Date.now() - started)));
+    await delay(Math.max(0, 1000 - (Date.now() - started)));
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, StepAction } from '../../src/engine/actions.js';
 import { ApplyError, InputError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
@@ -12,7 +13,6 @@ import { literal, querySql, sqlOn } from './sql.js';
 
 export { preflightSlave } from './slave-preflight.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** First action of the plan: prove the login again, so a wrong password stops before any change. */
 function loginStep(ctx: PostgresqlContext): StepAction {
@@ -73,7 +73,7 @@ export async function verifyStreaming(ctx: PostgresqlContext, ref: ClusterRef, l
     );
     [status, arrived] = [row?.[0] ?? '', row?.[1] === 't'];
     if (status === 'streaming' && arrived) return;
-    await sleep(status === 'streaming' ? 10 : 100);
+    await delay(status === 'streaming' ? 10 : 100);
   }
   if (status !== 'streaming') {
     throw new ApplyError(`The slave does not stream from the master (walreceiver: ${status || 'none'}).`, {

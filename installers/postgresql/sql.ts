@@ -70,7 +70,7 @@ export function parseRows(stdout: string): string[][] {
  */
 export async function sqlOn(ref: ClusterRef, sql: string, log: Logger, options: SqlOptions = {}): Promise<string[][]> {
   const seen = lastDescribed(ref);
-  const cluster = seen && readPostmasterPid(seen.dataDir) ? seen : await describeCluster(ref, log);
+  const cluster = seen && readPostmasterPid(seen.dataDir)?.port ? seen : await describeCluster(ref, log);
   return querySql(cluster, sql, log, options);
 }
 

@@ -1,8 +1,10 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { ApplyError } from '../../src/system/errors.js';
 import { run } from '../../src/system/exec.js';
+import { livePids } from '../../src/system/processes.js';
 import type { Logger } from '../../src/system/log.js';
-import { binDir, postmasterAlive, service, type Cluster } from './cluster.js';
+import { binDir, postmasterAlive, readPostmasterPid, service, type Cluster } from './cluster.js';
 
 /**
  * Starting a cluster on a machine without systemd.
@@ -172,21 +174,10 @@ export async function startCluster(cluster: Cluster, init: 'systemd' | 'none', l
 }
 
 const START_TIMEOUT_MS = 300_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether a process serves `dataDir`: the postmaster (`postgres -D dir`), or the shell pg_ctl starts it from. */
-function startingOn(dataDir: string): boolean {
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      if (readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '')[0] === 'Z') continue;
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a, i) => (a === dataDir && argv[i - 1] === '-D') || a.includes(`-D "${dataDir}"`))) return true;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return false;
-}
+const startingOn = (dataDir: string): boolean =>
+  livePids((argv) => argv.some((a, i) => (a === dataDir && argv[i - 1] === '-D') || a.includes(`-D "${dataDir}"`))).length > 0;
 
 /**
  * pg_ctl -w's wait, every 10 ms rather than every 100 ms: the status line of postmaster.pid
@@ -196,10 +187,10 @@ function startingOn(dataDir: string): boolean {
 async function waitUntilReady(dataDir: string): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (let i = 0; Date.now() < deadline; i++) {
-    const lines = realHost.read(`${dataDir}/postmaster.pid`)?.split('\n');
-    if (['ready', 'standby'].includes(lines?.[7]?.trim() ?? '')) return 'ready';
-    if (!(lines ? postmasterAlive(dataDir) : startingOn(dataDir))) return 'exited';
-    await sleep(i < 300 ? 10 : 100);
+    const pidFile = readPostmasterPid(dataDir);
+    if (pidFile?.status === 'ready' || pidFile?.status === 'standby') return 'ready';
+    if (!(pidFile ? postmasterAlive(dataDir) : startingOn(dataDir))) return 'exited';
+    await delay(i < 300 ? 10 : 100);
   }
   return 'timeout';
 }
@@ -210,8 +201,8 @@ async function waitUntilReady(dataDir: string): Promise<'ready' | 'exited' | 'ti
  * value needs CAP_SYS_RESOURCE, which a container may withhold: then it stays as it was.
  */
 function protectFromOomKiller(dataDir: string, log: Logger): void {
-  const pid = Number(realHost.read(`${dataDir}/postmaster.pid`)?.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  const pid = readPostmasterPid(dataDir)?.pid;
+  if (pid === undefined) return;
   try {
     writeFileSync(`/proc/${pid}/oom_score_adj`, '-900\n');
     log.info(`postmaster ${pid}: oom_score_adj -900`);
