@@ -1,13 +1,6 @@
 import test from 'ava';
-import { createInkFrontEnd } from '../../src/prompts/ink.js';
 import { CancelledError } from '../../src/system/errors.js';
-import { fakeTerminal, keys, type, waitForFrame, pending } from './helpers/fake-terminal.js';
-
-function setup(onInterrupt: () => void = () => {}) {
-  const terminal = fakeTerminal();
-  const ui = createInkFrontEnd({ ...terminal.streams, debug: true, onInterrupt });
-  return { ...terminal, ui };
-}
+import { inkTerminal, keys, pending, tracked, type, waitForFrame, withInk } from './helpers/fake-terminal.js';
 
 const roles = [
   { value: 'master', label: 'Master', hint: 'the writable primary' },
@@ -15,8 +8,7 @@ const roles = [
 ] as const;
 
 test('select: arrow down and Enter return the second choice, and the label stays in the transcript', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role of this server', choices: [...roles] }));
     await waitForFrame(stdout, (frame) => frame.includes('❯ Master'));
     await type(stdin, keys.down);
@@ -25,44 +17,33 @@ test('select: arrow down and Enter return the second choice, and the label stays
     t.is(await answer, 'slave');
     await waitForFrame(stdout, (frame) => frame.includes('✔ Role of this server Slave'));
     t.pass();
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('select: starts on the initial choice; up stops at the first', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role', choices: [...roles], initial: 'slave' }));
     await waitForFrame(stdout, (frame) => frame.includes('❯ Slave'));
     await type(stdin, keys.up, keys.up, keys.enter);
     t.is(await answer, 'master');
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('select: down and Enter in one chunk still choose the second', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role', choices: [...roles] }));
     await waitForFrame(stdout, (frame) => frame.includes('❯ Master'));
     await type(stdin, keys.down + keys.enter);
     t.is(await answer, 'slave');
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('confirm: y answers yes, n answers no, Enter takes the initial answer', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
-    const yes = pending(ui.confirm({ field: 'apply', message: 'Apply the plan?' }));
-    let settled = false;
-    yes.then(() => (settled = true), () => (settled = true));
+  await withInk(async ({ stdin, stdout, ui }) => {
+    const yes = tracked(ui.confirm({ field: 'apply', message: 'Apply the plan?' }));
     await waitForFrame(stdout, (frame) => frame.includes('Apply the plan? (y/n)'));
     await type(stdin, keys.enter);
-    t.false(settled, 'Enter without an initial answer does nothing');
+    t.false(yes.settled, 'Enter without an initial answer does nothing');
     await type(stdin, 'y');
     t.true(await yes);
     await waitForFrame(stdout, (frame) => frame.includes('✔ Apply the plan? yes'));
@@ -76,38 +57,30 @@ test('confirm: y answers yes, n answers no, Enter takes the initial answer', asy
     await waitForFrame(stdout, (frame) => frame.includes('Keep the data? (y/N)'));
     await type(stdin, keys.enter);
     t.false(await initial);
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('Ctrl-C rejects the pending prompt with CancelledError', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.text({ field: 'master-ip', message: 'Master IP address' }));
     await waitForFrame(stdout, (frame) => frame.includes('Master IP address'));
     await type(stdin, '10.0', keys.ctrlC);
     const error = await t.throwsAsync(answer, { instanceOf: CancelledError });
     t.is(error?.exitCode, 130);
     await waitForFrame(stdout, (frame) => !frame.includes('? Master IP address'));
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('Ctrl-C with no prompt pending calls onInterrupt', async (t) => {
   let interrupted = 0;
-  const { stdin, ui } = setup(() => interrupted++);
-  try {
+  await withInk(async ({ stdin, ui }) => {
     await type(stdin, keys.ctrlC);
     t.is(interrupted, 1);
-  } finally {
-    await ui.close();
-  }
+  }, { onInterrupt: () => interrupted++ });
 });
 
 test('close() cancels a pending prompt instead of leaving it hanging', async (t) => {
-  const { stdout, ui } = setup();
+  const { stdout, ui } = inkTerminal();
   const answer = pending(ui.confirm({ field: 'apply', message: 'Apply?' }));
   await waitForFrame(stdout, (frame) => frame.includes('Apply?'));
   await ui.close();

@@ -4,12 +4,11 @@ import test from 'ava';
 import { render } from 'ink-testing-library';
 import { stripVTControlCharacters } from 'node:util';
 import type { Plan } from '../../src/engine/actions.js';
-import { createInkFrontEnd } from '../../src/prompts/ink.js';
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { ChecksTable } from '../../src/ui/checks-table.js';
 import { progressBar } from '../../src/ui/progress-panel.js';
 import { StepList } from '../../src/ui/step-list.js';
-import { fakeTerminal, waitForFrame } from './helpers/fake-terminal.js';
+import { inkTerminal, waitForFrame, withInk } from './helpers/fake-terminal.js';
 
 const rows: CheckRow[] = [
   { name: 'Memory', measured: '3.8 GB', required: '≥ 4 GB', verdict: 'warn', fix: 'add memory or accept a slower server' },
@@ -27,15 +26,8 @@ const plan: Plan = {
   notes: ['haproxy is already installed'],
 };
 
-function setup() {
-  const terminal = fakeTerminal();
-  const ui = createInkFrontEnd({ ...terminal.streams, debug: true, onInterrupt: () => {} });
-  return { ...terminal, ui };
-}
-
 test('checks table shows the verdict marks and the fix under warn and fail rows', async (t) => {
-  const { stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdout, ui }) => {
     ui.checks('Requirement check', rows);
     const frame = await waitForFrame(stdout, (current) => current.includes('Requirement check'));
     t.regex(frame, /Memory\s+3\.8 GB\s+≥ 4 GB\s+! warn/);
@@ -43,14 +35,11 @@ test('checks table shows the verdict marks and the fix under warn and fail rows'
     t.regex(frame, /CPU cores\s+4\s+≥ 2\s+✔ ok/);
     t.regex(frame, /Init system\s+systemd\s+any\s+i info/);
     t.regex(frame, /4 checks: 1 failed, 1 warning\b/);
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('the step list shows each state, and a running step is a heading in the transcript', async (t) => {
-  const { stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdout, ui }) => {
     ui.setSteps([
       { id: 'role', title: 'Role of this server', state: 'pending' },
       { id: 'addresses', title: 'Addresses', state: 'pending' },
@@ -68,14 +57,11 @@ test('the step list shows each state, and a running step is a heading in the tra
     t.regex(frame, /↷ Backup/);
     t.regex(frame, /· Apply/);
     t.regex(frame, /Step 3\/5 · Requirement check/);
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('progress shows the counter, title, bar with percent and detail; a finished action stays as a line', async (t) => {
-  const { stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdout, ui }) => {
     ui.progress({ type: 'start', id: 'packages', title: 'Install packages', index: 3, total: 7 });
     ui.progress({ type: 'progress', id: 'packages', percent: 40, detail: 'apt-get install postgresql-16' });
     const frame = await waitForFrame(stdout, (current) => current.includes('40%'));
@@ -85,14 +71,11 @@ test('progress shows the counter, title, bar with percent and detail; a finished
     ui.progress({ type: 'done', id: 'packages', title: 'Install packages' });
     const after = await waitForFrame(stdout, (current) => current.includes('✔ [3/7] Install packages ... done'));
     t.notRegex(after, /40%/);
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('plan, messages and summary are printed in the transcript', async (t) => {
-  const { stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdout, ui }) => {
     ui.showPlan(plan, '--- /etc/postgresql/16/main/pg_hba.conf\n+++ new\n+# BEGIN ha-install');
     ui.message('warn', 'the slave has less memory than the master');
     ui.summary('High Availability is ready', ['master 192.168.0.137', 'slave 192.168.0.138']);
@@ -104,9 +87,7 @@ test('plan, messages and summary are printed in the transcript', async (t) => {
     t.regex(frame, /\+# BEGIN ha-install/);
     t.regex(frame, /! the slave has less memory than the master/);
     t.regex(frame, /slave 192\.168\.0\.138/);
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('components render with ink-testing-library too', (t) => {
@@ -119,7 +100,7 @@ test('components render with ink-testing-library too', (t) => {
 });
 
 test('what is reported right before close() is still written (React commits in a microtask)', async (t) => {
-  const { stdout, ui } = setup();
+  const { stdout, ui } = inkTerminal();
   ui.message('error', 'the slave did not answer');
   ui.summary('Nothing was changed', ['re-run when the slave is up']);
   await ui.close();

@@ -1,18 +1,10 @@
 import test from 'ava';
-import { createInkFrontEnd } from '../../src/prompts/ink.js';
-import { fakeTerminal, keys, type, waitForFrame, pending } from './helpers/fake-terminal.js';
+import { keys, pending, type, waitForFrame, withInk } from './helpers/fake-terminal.js';
 
 const password = 'Sw0rdfish!';
 
-function setup() {
-  const terminal = fakeTerminal();
-  const ui = createInkFrontEnd({ ...terminal.streams, debug: true, onInterrupt: () => {} });
-  return { ...terminal, ui };
-}
-
 test('secret: masked while typing, confirmed, and masked in the transcript', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.secret({ field: 'replication-password', message: 'Replication password', confirmMessage: 'Type it again' }));
     await waitForFrame(stdout, (frame) => frame.includes('Replication password'));
     await type(stdin, password);
@@ -23,14 +15,11 @@ test('secret: masked while typing, confirmed, and masked in the transcript', asy
     t.is(await answer, password);
     await waitForFrame(stdout, (frame) => frame.includes('✔ Replication password ********'));
     t.false(stdout.allFrames().includes(password), 'no frame ever shows the secret');
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('secret: two different entries are refused and asked again', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.secret({ field: 'replication-password', message: 'Replication password', confirmMessage: 'Type it again' }));
     await waitForFrame(stdout, (frame) => frame.includes('Replication password'));
     await type(stdin, password, keys.enter);
@@ -44,14 +33,11 @@ test('secret: two different entries are refused and asked again', async (t) => {
     t.is(await answer, password);
     t.false(stdout.allFrames().includes(password));
     t.false(stdout.allFrames().includes('something else'));
-  } finally {
-    await ui.close();
-  }
+  });
 });
 
 test('secret: validation applies to the first entry', async (t) => {
-  const { stdin, stdout, ui } = setup();
-  try {
+  await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(
       ui.secret({
         field: 'replication-password',
@@ -64,7 +50,5 @@ test('secret: validation applies to the first entry', async (t) => {
     await waitForFrame(stdout, (frame) => frame.includes('use at least 8 characters'));
     await type(stdin, keys.enter, 'er-and-longer', keys.enter);
     t.is(await answer, 'shorter-and-longer');
-  } finally {
-    await ui.close();
-  }
+  });
 });

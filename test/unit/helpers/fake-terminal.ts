@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
+import { createInkFrontEnd, type InkOptions } from '../../../src/prompts/ink.js';
 
 /**
  * Fake TTY streams for ink, after ink-testing-library (whose render() only takes a tree, while
@@ -75,4 +76,30 @@ export async function waitForFrame(stdout: FakeStdout, predicate: (frame: string
 export function pending<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
+}
+
+/** Like `pending`, and says whether the promise has settled yet: for a prompt that must not answer yet. */
+export function tracked<T>(promise: Promise<T>): Promise<T> & { readonly settled: boolean } {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  return Object.defineProperty(pending(promise), 'settled', { get: () => settled }) as Promise<T> & { readonly settled: boolean };
+}
+
+/** The ink front end on a fake terminal. */
+export function inkTerminal(options: Pick<InkOptions, 'logPath' | 'onInterrupt'> = {}) {
+  const terminal = fakeTerminal();
+  return { ...terminal, ui: createInkFrontEnd({ ...terminal.streams, debug: true, onInterrupt: () => {}, ...options }) };
+}
+
+/** Runs `body` on an ink front end and closes it however the body ends: one left open keeps the test run alive. */
+export async function withInk(body: (terminal: ReturnType<typeof inkTerminal>) => Promise<void>, options: Parameters<typeof inkTerminal>[0] = {}): Promise<void> {
+  const terminal = inkTerminal(options);
+  try {
+    await body(terminal);
+  } finally {
+    await terminal.ui.close();
+  }
 }
