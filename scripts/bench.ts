@@ -21,7 +21,7 @@ import { basebackupArgv } from '../installers/postgresql/clone.js';
 import { binDir, type Cluster } from '../installers/postgresql/cluster.js';
 import type { PostgresqlContext } from '../installers/postgresql/context.js';
 import { demoDefaults, demoSocketDir } from '../installers/postgresql/demo.js';
-import { userIds } from '../src/engine/runner.js';
+import { userIds } from '../src/system/users.js';
 import { postgresqlVersions } from '../src/system/facts.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 

@@ -1,55 +1,60 @@
 import { Command, CommanderError, Option } from 'commander';
 import { installInterruptHandlers } from './cli/interrupt.js';
-import { helpEpilogue } from './cli/help.js';
+import { addRunOptions, mergedOptions } from './cli/options.js';
+import { helpEpilogue, promoteHelp, restoreHelp } from './cli/help.js';
 import { AbortError, ExitCode, formatError } from './system/errors.js';
 import { version } from './version.js';
+
+type Flags = Record<string, unknown>;
 
 const program = new Command('ha-install')
   .description('Turn two Linux servers into a PostgreSQL High Availability pair: master, hot-standby slave, HAProxy in front.')
   .version(version)
   .showHelpAfterError('(run ha-install --help for the commands and flags)')
+  .configureHelp({ showGlobalOptions: true })
+  .enablePositionalOptions()
   // Throw instead of exiting, so a bad flag gets exit code 2 like every other invalid input.
   .exitOverride()
   .addOption(new Option('--mode <mode>', 'install mode: standalone|master|slave|load-balancer, or 1-4 as in the menu'))
   .option('--master-ip <address>', 'address of the master server')
   .option('--slave-ip <address>', 'address of the slave server')
-  .option('--answers <file>', 'run unattended from an answers file (YAML or JSON): never prompts')
-  .option('--save-answers <file>', 'save the answers this run used (no secrets, mode 600) for an unattended replay')
-  .option('--dry-run', 'run every check, print the plan with file diffs, change nothing')
-  .option('-y, --yes', 'apply the plan without asking for confirmation')
-  .option('--plain', 'line-by-line prompts instead of the full-screen wizard (serial consoles, screen readers)')
-  .option('--json', 'print progress as JSON lines (implies unattended)')
   .option('--ignore-requirements', 'go on although RAM, cores or disk are below the minimum')
   .option('--skip-packages', 'do not install OS packages')
   .option('--pg-port <port>', 'PostgreSQL port (the same on both nodes)')
-  .option('--synchronous', 'synchronous replication (no commit lost on failover; writes wait for the slave)')
-  .option('--state-dir <dir>', 'where the journal, backups and node state live', '/var/lib/ha-install')
-  .option('--log-dir <dir>', 'where the log files go', '/var/log/ha-install')
-  .addOption(new Option('--facts <file>', 'use a recorded machine (JSON) instead of this one: for dry runs and tests').hideHelp())
+  .option('--synchronous', 'synchronous replication (no commit lost on failover; writes wait for the slave)');
+addRunOptions(program)
   .addHelpText('after', helpEpilogue)
-  .action(async (options: Record<string, unknown>) => {
+  .action(async (_options: Flags, command: Command) => {
     // Loaded on demand: ink, React and systeminformation would otherwise slow down --help.
-    const { installCommand } = await import('./cli/run-install.js');
-    await installCommand({
-      dryRun: Boolean(options.dryRun),
-      yes: Boolean(options.yes),
-      plain: Boolean(options.plain),
-      json: Boolean(options.json),
-      answersFile: options.answers as string | undefined,
-      saveAnswers: options.saveAnswers as string | undefined,
-      stateDir: options.stateDir as string,
-      logDir: options.logDir as string,
-      factsFile: options.facts as string | undefined,
-      answerFlags: {
-        mode: options.mode,
-        masterIp: options.masterIp,
-        slaveIp: options.slaveIp,
-        ignoreRequirements: options.ignoreRequirements === true ? true : undefined,
-        skipPackages: options.skipPackages === true ? true : undefined,
-        pgPort: options.pgPort,
-        synchronous: options.synchronous === true ? true : undefined,
-      },
-    });
+    const [{ runFlowCommand }, { installFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/install.js')]);
+    await runFlowCommand(installFlow, mergedOptions(command));
+  });
+
+addRunOptions(
+  program
+    .command('promote')
+    .description('on the slave, when the master is dead: make this standby the primary (manual failover)')
+    .option('--force', 'promote although the master answers as a writable primary (two primaries!)')
+    .option('--reason <text>', 'why --force was needed: recorded in the log and the pair\'s history'),
+)
+  .addHelpText('after', promoteHelp)
+  .action(async (_options: Flags, command: Command) => {
+    const [{ runFlowCommand }, { promoteFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/promote.js')]);
+    await runFlowCommand(promoteFlow, mergedOptions(command));
+  });
+
+addRunOptions(
+  program
+    .command('restore-master')
+    .alias('restore_master')
+    .description('on the old master: bring it back as the standby of the new master (pg_rewind, or a full clone)')
+    .option('--master-ip <address>', 'the new master (the node that was promoted)')
+    .option('--clone', 'a full clone instead of a rewind (the old data directory is moved aside, never deleted)'),
+)
+  .addHelpText('after', restoreHelp)
+  .action(async (_options: Flags, command: Command) => {
+    const [{ runFlowCommand }, { restoreFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/restore-master.js')]);
+    await runFlowCommand(restoreFlow, mergedOptions(command));
   });
 
 const answers = program.command('answers').description('write or check answers files for unattended installs');
@@ -63,25 +68,47 @@ answers
   .description('check an answers file: every problem at once, no root needed, nothing changed')
   .action(async (file: string) => (await import('./cli/answers-commands.js')).answersValidate(file));
 
-program
-  .command('status')
-  .description('this node\'s role, the peer, replication state, lag, slot, timeline, last event; exit 0 only when healthy')
-  .option('--json', 'print one JSON document (one per refresh with --watch)')
-  .option('--watch', 'refresh every 2 seconds until Ctrl-C')
-  .action(async (options: { json?: boolean; watch?: boolean }) => {
-    const { runStatus } = await import('./cli/run-status.js');
-    // --json is also a global flag: commander hands it to whichever level it parsed it at.
-    await runStatus({ ...program.opts<{ stateDir: string; logDir: string }>(), json: Boolean(options.json ?? program.opts().json), watch: Boolean(options.watch) });
+addRunOptions(
+  program
+    .command('status')
+    .description('this node\'s live role and its peer\'s, replication state, lag, slot, timeline, history; exit 0 only when healthy')
+    .option('--json', 'print one JSON document (one per refresh with --watch)')
+    .option('--watch', 'refresh every 2 seconds until Ctrl-C'),
+  { answersFlags: false },
+).action(async (_options: Flags, command: Command) => {
+  const { runStatus } = await import('./cli/run-status.js');
+  const options = mergedOptions(command) as { stateDir: string; logDir: string; json?: boolean; watch?: boolean };
+  await runStatus({ ...options, json: Boolean(options.json), watch: Boolean(options.watch) });
+});
+
+const demo = addRunOptions(
+  program
+    .command('demo')
+    .description('build a real master + slave pair on this machine (127.0.0.11 and 127.0.0.12) and show its status')
+    .option('--down', 'remove everything the demo created, and nothing else')
+    .option('--port <port>', 'the PostgreSQL port of both demo nodes', '5440')
+    .option('--cluster-prefix <name>', 'the demo clusters are <name>_11 and <name>_12', 'ha_demo'),
+  { answersFlags: false },
+).action(async (_options: Flags, command: Command) => {
+  const { runDemo } = await import('./cli/run-status.js');
+  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string };
+  await runDemo({ ...options, down: Boolean(options.down) });
+});
+demo
+  .command('run <address> <command...>')
+  .description('run an ha-install command as the demo node at ADDRESS (its state folder, settings and the demo\'s backup password), e.g. demo run 127.0.0.12 promote --yes')
+  .passThroughOptions()
+  .allowUnknownOption()
+  .action(async (address: string, args: string[], _options: Flags, command: Command) => {
+    const { runDemoNode } = await import('./cli/run-status.js');
+    const options = mergedOptions(command) as { stateDir: string; logDir: string };
+    process.exitCode = await runDemoNode({ ...options, address, args });
   });
 
 program
-  .command('demo')
-  .description('build a real master + slave pair on this machine (127.0.0.11 and 127.0.0.12) and show its status')
-  .option('--down', 'remove everything the demo created, and nothing else')
-  .action(async (options: { down?: boolean }) => {
-    const { runDemo } = await import('./cli/run-status.js');
-    await runDemo({ ...program.opts<{ stateDir: string; logDir: string }>(), down: Boolean(options.down) });
-  });
+  .command('guard <config>', { hidden: true })
+  .description('the start guard PostgreSQL\'s pg_ctl runs before postgres (see pg_ctl.conf): not for people')
+  .action(async (config: string) => (await import('./cli/run-guard.js')).runGuard(config));
 
 installInterruptHandlers();
 // A reader that goes away (`ha-install --help | head`) must not crash the run with a stack

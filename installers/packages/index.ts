@@ -1,8 +1,8 @@
 import type { Answers, Mode } from '../../src/answers/types.js';
-import type { PackagesAction } from '../../src/engine/actions.js';
+import type { CommandAction } from '../../src/engine/actions.js';
 import type { MachineFacts } from '../../src/system/facts.js';
 import type { Logger } from '../../src/system/log.js';
-import { installedPackages, type Manager } from './manager.js';
+import { installCommand, installedPackages, parsePackageProgress, refreshCommand, type Manager } from './manager.js';
 
 /**
  * The declared OS packages per role and distro family. PostgreSQL on the database roles,
@@ -38,20 +38,27 @@ export function wantedPackages(answers: Pick<Answers, 'mode' | 'pgVersion' | 'ex
   return [...new Set([...base, ...(answers.extraPackages ?? [])])];
 }
 
-/** One packages action: what is missing gets installed, what is present is only reported. */
+/**
+ * The package step as commands: apt refreshes its lists first, then what is missing gets
+ * installed; what is present is only reported. The installer reads its own progress lines.
+ */
 export async function planPackages(
   answers: Pick<Answers, 'mode' | 'pgVersion' | 'extraPackages' | 'skipPackages'>,
   facts: MachineFacts,
   log: Logger,
-): Promise<{ action?: PackagesAction; note?: string }> {
-  if (answers.skipPackages) return { note: 'OS packages skipped (packages.skip / --skip-packages)' };
+): Promise<{ actions: CommandAction[]; note?: string }> {
+  if (answers.skipPackages) return { actions: [], note: 'OS packages skipped (packages.skip / --skip-packages)' };
   const manager = packageManager(facts);
-  if (!manager || facts.os.family === 'unsupported') return { note: 'no supported package manager: packages not planned' };
+  if (!manager || facts.os.family === 'unsupported') return { actions: [], note: 'no supported package manager: packages not planned' };
   const wanted = wantedPackages(answers, facts.os.family);
   const present = await installedPackages(manager, wanted, log);
   const install = wanted.filter((name) => !present.has(name));
-  return {
-    action: { kind: 'packages', id: `packages:${wanted.join(',')}`, title: 'Install OS packages', manager, install, present: wanted.filter((n) => present.has(n)) },
-    note: install.length === 0 ? `packages already installed, nothing to do: ${wanted.join(', ')}` : undefined,
-  };
+  const already = wanted.filter((name) => present.has(name));
+  if (install.length === 0) return { actions: [], note: `OS packages already installed: ${wanted.join(', ')}` };
+  const command = installCommand(manager, install);
+  const actions: CommandAction[] = [
+    ...(manager === 'apt' ? [{ kind: 'command' as const, id: 'packages:refresh', title: 'Refresh the package lists', argv: refreshCommand(manager), env: command.env, progress: parsePackageProgress }] : []),
+    { kind: 'command', id: `packages:${install.join(',')}`, title: `Install OS packages ${install.join(', ')}`, argv: command.argv, env: command.env, progress: parsePackageProgress },
+  ];
+  return { actions, note: already.length > 0 ? `OS packages already installed: ${already.join(', ')}` : undefined };
 }

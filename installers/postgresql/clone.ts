@@ -5,7 +5,8 @@ import type { Action, CommandAction, StepAction } from '../../src/engine/actions
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
 import { livePids } from '../../src/system/processes.js';
-import { binDir, serviceArgv, type Cluster } from './cluster.js';
+import { binDir, serviceAction, type Cluster } from './cluster.js';
+import { standbySignalAction } from './standby-settings.js';
 import { pgpassPath, type PostgresqlContext } from './context.js';
 
 /**
@@ -17,14 +18,16 @@ import { pgpassPath, type PostgresqlContext } from './context.js';
 
 export const partialDir = (cluster: Pick<Cluster, 'dataDir'>): string => `${cluster.dataDir}.partial`;
 
-/** pg_basebackup argv: the password comes from PGPASSFILE, never argv; -w so it never prompts. */
+/**
+ * pg_basebackup argv: the password comes from PGPASSFILE, never argv; --no-password so it never
+ * prompts. No --write-recovery-conf: the standby settings live in the conf.d file (the same on
+ * both nodes) and standby.signal is ours, so postgresql.auto.conf, which clones and rewinds copy
+ * from node to node, never carries a primary_conninfo pointing a node at itself.
+ */
 export function basebackupArgv(ctx: PostgresqlContext, cluster: Cluster): string[] {
   const a = ctx.answers;
   return [
     `${binDir(cluster.version)}/pg_basebackup`,
-    // application_name lands in primary_conninfo (-R): synchronous_standby_names names it.
-    '--dbname',
-    `application_name=${a.slotName}`,
     '--host',
     a.masterIp,
     '--port',
@@ -33,7 +36,6 @@ export function basebackupArgv(ctx: PostgresqlContext, cluster: Cluster): string
     a.replicationUser,
     '--pgdata',
     partialDir(cluster),
-    '--write-recovery-conf',
     '--wal-method=stream',
     '--slot',
     a.slotName,
@@ -44,6 +46,12 @@ export function basebackupArgv(ctx: PostgresqlContext, cluster: Cluster): string
   ];
 }
 
+/** pg_basebackup --progress: `12345/67890 kB (18%), 0/1 tablespace`. */
+export function basebackupProgress(chunk: string): { percent: number; detail: string } | undefined {
+  const last = [...chunk.matchAll(/(\d+)\/(\d+) kB \((\d+)%\)/g)].at(-1);
+  return last ? { percent: Number(last[3]), detail: `${Math.round(Number(last[1]) / 1024)} of ${Math.round(Number(last[2]) / 1024)} MB` } : undefined;
+}
+
 export function cloneCommand(ctx: PostgresqlContext, cluster: Cluster): CommandAction {
   return {
     kind: 'command',
@@ -52,22 +60,20 @@ export function cloneCommand(ctx: PostgresqlContext, cluster: Cluster): CommandA
     argv: basebackupArgv(ctx, cluster),
     user: 'postgres',
     env: { PGPASSFILE: pgpassPath(ctx) },
-    progress: 'pg_basebackup',
+    progress: basebackupProgress,
   };
 }
 
-/** Live pg_basebackup processes writing into `dir`. */
-const clonesInto = (dir: string): number[] => livePids((argv) => argv[0]?.endsWith('/pg_basebackup') === true && argv[argv.indexOf('--pgdata') + 1] === dir);
-
 /**
- * Stops a clone still writing into `dir`. A run killed by a signal (SIGTERM, or kill -9 of
- * ha-install alone) can leave pg_basebackup's WAL streamer child running: it holds the slot
- * (the next clone would fail with "replication slot is active") and keeps writing here.
+ * Stops processes an interrupted run left behind. A run killed by a signal (SIGTERM, or kill -9
+ * of ha-install alone) can leave pg_basebackup's WAL streamer child running: it holds the slot
+ * (the next clone would fail with "replication slot is active") and keeps writing into the
+ * clone; a pg_rewind would go on writing into the data directory.
  */
-async function stopClonesInto(dir: string, log: Logger): Promise<void> {
-  let pids = clonesInto(dir);
-  if (pids.length === 0) return;
-  log.warn(`stopping pg_basebackup left running by an interrupted run (pid ${pids.join(', ')})`);
+export async function stopProcesses(match: (argv: string[]) => boolean, what: string, log: Logger): Promise<string | undefined> {
+  let pids = livePids(match);
+  if (pids.length === 0) return undefined;
+  log.warn(`stopping ${what} left running by an interrupted run (pid ${pids.join(', ')})`);
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     for (const pid of pids) {
       try {
@@ -78,12 +84,15 @@ async function stopClonesInto(dir: string, log: Logger): Promise<void> {
     }
     for (let i = 0; i < 50 && pids.length > 0; i++) {
       await delay(100);
-      pids = clonesInto(dir);
+      pids = livePids(match);
     }
-    if (pids.length === 0) return;
+    if (pids.length === 0) return `stopped ${what}`;
   }
-  throw new ApplyError(`pg_basebackup (pid ${pids.join(', ')}) still writes into ${dir} and does not stop.`);
+  throw new ApplyError(`${what} (pid ${pids.join(', ')}) left by an interrupted run does not stop.`);
 }
+
+/** Live pg_basebackup processes writing into `dir`. */
+const clonesInto = (dir: string) => (argv: string[]) => argv[0]?.endsWith('/pg_basebackup') === true && argv[argv.indexOf('--pgdata') + 1] === dir;
 
 function removePartialStep(cluster: Cluster): StepAction {
   const partial = partialDir(cluster);
@@ -93,7 +102,7 @@ function removePartialStep(cluster: Cluster): StepAction {
     title: `Remove the unfinished clone ${partial}`,
     detail: [`${partial} is what an interrupted clone left behind; it holds no data of this server`],
     run: async ({ log }) => {
-      await stopClonesInto(partial, log);
+      await stopProcesses(clonesInto(partial), 'pg_basebackup', log);
       log.info(`removing the unfinished clone ${partial}`);
       await rm(partial, { recursive: true, force: true });
     },
@@ -120,14 +129,12 @@ export function cloneActions(ctx: PostgresqlContext, cluster: Cluster): Action[]
   return [...(existsSync(partialDir(cluster)) ? [removePartialStep(cluster)] : []), cloneCommand(ctx, cluster)];
 }
 
-/** After a good clone: stop the old cluster, move its data aside, put the clone in its place. */
+/** After a good clone: stop the old cluster, move its data aside, put the clone in its place, mark it a standby. */
 export function swapActions(ctx: PostgresqlContext, cluster: Cluster): Action[] {
-  const stop: Action[] = cluster.running
-    ? [{ kind: 'command', id: 'postgresql.stop', title: `Stop PostgreSQL ${cluster.version}/${cluster.name}`, argv: serviceArgv(cluster, 'stop', ctx.facts.init) }]
-    : [];
   return [
-    ...stop,
+    ...(cluster.running ? [serviceAction(cluster, 'stop', ctx.facts.init, `Stop PostgreSQL ${cluster.version}/${cluster.name}`)] : []),
     { kind: 'move-aside', id: 'postgresql.move-aside', title: `Move the old data directory ${cluster.dataDir} aside`, path: cluster.dataDir },
     putInPlaceStep(cluster),
+    standbySignalAction(cluster),
   ];
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { CommandAction } from '../../src/engine/actions.js';
+import type { CommandAction, ServiceAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import { run } from '../../src/system/exec.js';
 import type { Logger } from '../../src/system/log.js';
@@ -33,7 +33,7 @@ export interface ClusterStartInfo {
   config: Record<string, string>;
 }
 
-export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload';
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'promote';
 
 interface LsCluster {
   version: number;
@@ -135,11 +135,19 @@ export function socketOf(cluster: Cluster): { port: number; socketDir: string } 
   return live?.port ? { port: live.port, socketDir: live.socketDir } : { port: cluster.port, socketDir: cluster.socketDir };
 }
 
-/** systemd's unit when PID 1 is systemd (so `systemctl status` agrees); pg_ctlcluster otherwise. */
+/**
+ * systemd's unit when PID 1 is systemd (so `systemctl status` agrees); pg_ctlcluster otherwise,
+ * and for a promote, which systemd has no verb for (the unit stays active across it).
+ */
 export function serviceArgv(ref: ClusterRef, op: ServiceOp, init: 'systemd' | 'none'): string[] {
-  return init === 'systemd'
+  return init === 'systemd' && op !== 'promote'
     ? ['systemctl', op, `postgresql@${ref.version}-${ref.name}`]
     : ['pg_ctlcluster', String(ref.version), ref.name, op];
+}
+
+/** The plan's service action for a cluster; the dry run shows the command. */
+export function serviceAction(ref: ClusterRef, op: ServiceOp, init: 'systemd' | 'none', title: string, id = `postgresql.${op}`): ServiceAction {
+  return { kind: 'service', id, title, service: { kind: 'postgresql', version: ref.version, cluster: ref.name, init }, op, command: serviceArgv(ref, op, init) };
 }
 
 export async function service(ref: ClusterRef, op: ServiceOp, init: 'systemd' | 'none', log: Logger): Promise<void> {

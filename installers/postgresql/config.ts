@@ -33,9 +33,29 @@ export interface ConfInput {
   port: number;
   socketDir?: string;
   freeBytes: number;
-  /** Application name of the synchronous standby; only the master gets one (see masterConf). */
-  synchronousStandby?: string;
+  /** Where this node streams from whenever it is a standby: its peer, through the slot named for the pair's standby. */
+  standby: { peer: string; user: string; slot: string; passfile: string };
   buildVersion: string;
+}
+
+/** A libpq connection-string value, quoted as libpq reads it inside primary_conninfo. */
+function conninfoValue(value: string): string {
+  return /^[\w./:@-]+$/.test(value) ? value : `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/**
+ * primary_conninfo for this node: used only while it runs as a standby (standby.signal), so
+ * both nodes carry it from the install on, and a failover or a rejoin edits no file in a
+ * hurry. The application name is the slot's: synchronous_standby_names names the standby so.
+ */
+export function primaryConninfo(input: ConfInput['standby'] & { port: number }): string {
+  return [
+    `host=${conninfoValue(input.peer)}`,
+    `port=${input.port}`,
+    `user=${conninfoValue(input.user)}`,
+    `passfile=${conninfoValue(input.passfile)}`,
+    `application_name=${conninfoValue(input.slot)}`,
+  ].join(' ');
 }
 
 /** Loopback addresses are the demo pair: two clusters on one port cannot both bind localhost. */
@@ -58,12 +78,15 @@ export function confFile(input: ConfInput): string {
     ['hot_standby', 'on'],
     ['password_encryption', confQuote('scram-sha-256')],
     ['max_slot_wal_keep_size', confQuote(`${slotWalKeepMb(input.freeBytes)}MB`)],
-    ['synchronous_standby_names', confQuote(input.synchronousStandby ?? '')],
+    ['primary_conninfo', confQuote(primaryConninfo({ ...input.standby, port: input.port }))],
+    ['primary_slot_name', confQuote(input.standby.slot)],
     [VERSION_SETTING, confQuote(input.buildVersion)],
   ];
   return [
     '# Written by ha-install: re-runs replace this file. Put your own settings in another conf.d file.',
     '# wal_log_hints lets a former master rejoin with pg_rewind instead of a full clone.',
+    '# primary_conninfo and primary_slot_name only count while this node is a standby (standby.signal).',
+    '# synchronous_standby_names is set by ALTER SYSTEM on whichever node is primary, by the flows.',
     ...settings.map(([name, value]) => `${name} = ${value}`),
     '',
   ].join('\n');

@@ -82,20 +82,19 @@ export function pgpassPath(ctx: Pick<PostgresqlContext, 'pgpassPath'>): string {
 export function confAction(ctx: PostgresqlContext): FileAction {
   const a = ctx.answers;
   const ref = clusterRef(ctx);
-  const { self, role } = nodes(a);
+  const { self, peer } = nodes(a);
   return {
     kind: 'file',
     id: 'postgresql.conf',
     title: `Write ${confFilePath(ref)}`,
     path: confFilePath(ref),
-    // Only the master waits for a synchronous standby. A promoted slave must not: with its peer
-    // down every commit would hang, the opposite of what a failover is for.
+    // The same settings whatever the role: a failover or a rejoin never edits this file.
     content: confFile({
       address: self,
       port: a.pgPort,
       socketDir: a.pgSocketDir,
       freeBytes: ctx.facts.disk.freeBytes,
-      synchronousStandby: role === 'master' && a.synchronous ? a.slotName : undefined,
+      standby: { peer, user: a.replicationUser, slot: a.slotName, passfile: pgpassPath(ctx) },
       buildVersion: versionOf(ctx),
     }),
     mode: 0o644,

@@ -7,8 +7,10 @@ import { describeCluster, type ClusterRef } from './cluster.js';
 import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback.js';
 
 /**
- * The demo pair on one machine: ha-demo-master on 127.0.0.11 and ha-demo-slave on 127.0.0.12,
- * both on port 5440, each with its own socket directory. `demoUp` records what it changed;
+ * The demo pair on one machine: ha_demo_11 on 127.0.0.11 and ha_demo_12 on 127.0.0.12, both on
+ * port 5440, each with its own socket directory. Named by address, not role (roles change), and
+ * without a dash: Debian's postgresql@.service reads the instance `15-ha_demo_11` back as the
+ * path 15/ha_demo_11, and would read a dash as a slash. `demoUp` records what it changed;
  * `demoDown` undoes exactly that (save the state as JSON between the two).
  */
 
@@ -20,11 +22,11 @@ export interface DemoOptions {
   extraAddresses?: string[];
 }
 
-export const demoDefaults = (version: number): DemoOptions => ({
+export const demoDefaults = (version: number, options: { port?: number; prefix?: string } = {}): DemoOptions => ({
   version,
-  port: 5440,
-  master: { address: '127.0.0.11', cluster: 'ha-demo-master' },
-  slave: { address: '127.0.0.12', cluster: 'ha-demo-slave' },
+  port: options.port ?? 5440,
+  master: { address: '127.0.0.11', cluster: `${options.prefix ?? 'ha_demo'}_11` },
+  slave: { address: '127.0.0.12', cluster: `${options.prefix ?? 'ha_demo'}_12` },
 });
 
 export interface DemoState {

@@ -28,7 +28,7 @@ export const postgresqlFields: FieldSpec[] = [
     prop: 'backupPassword',
     type: 'secret',
     description: 'the replication ("backup") password: env:NAME or file:PATH (plain text only in a file no one else can read)',
-    required: replicates,
+    required: (answers, command) => (command === 'install' ? replicates(answers) : command === 'restore-master'),
     example: 'env:HA_BACKUP_PASSWORD',
   }),
   defineField({
@@ -48,4 +48,13 @@ export const postgresqlFields: FieldSpec[] = [
     check: (v) => (identifier.test(v) ? undefined : { message: `"${v}" is not a valid slot name`, fix: 'use lower-case letters, digits and _' }),
   }),
   defineField({ key: 'postgresql.master-wait-seconds', prop: 'masterWaitSeconds', type: 'integer', min: 0, max: 3600, description: 'how long the slave waits for the master to be ready', default: 300 }),
+  defineField({
+    key: 'recovery.replay-timeout-seconds',
+    prop: 'replayTimeoutSeconds',
+    type: 'integer',
+    min: 0,
+    max: 3600,
+    description: 'promote: how long to let the standby replay the WAL it has received before it becomes the primary',
+    default: 60,
+  }),
 ];

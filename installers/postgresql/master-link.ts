@@ -54,9 +54,11 @@ export async function readMaster(ctx: PostgresqlContext): Promise<MasterFacts> {
 
 /** The admin's words for a failed login: what happened and which answer to fix. */
 export function loginProblem(ctx: PostgresqlContext, error: unknown): { kind: LoginFailure; message: string; fix: string } {
+  return describeLoginFailure(ctx, classifyLoginError(error), error instanceof Error ? error.message : String(error));
+}
+
+export function describeLoginFailure(ctx: PostgresqlContext, kind: LoginFailure, detail: string): { kind: LoginFailure; message: string; fix: string } {
   const a = ctx.answers;
-  const kind = classifyLoginError(error);
-  const detail = error instanceof Error ? error.message : String(error);
   switch (kind) {
     case 'password':
       return {

@@ -1,16 +1,20 @@
-import type { Action, StepAction } from '../../src/engine/actions.js';
+import type { Action, SqlAction, StepAction } from '../../src/engine/actions.js';
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { applySettingsStep } from './apply.js';
 import { createClusterAction, type ClusterRef } from './cluster.js';
 import { backupPassword, clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
+import { eventsSql, recordEventSql } from './events.js';
+import { guardActions } from './guard-plan.js';
 import { scramMatches, scramVerifier } from './scram.js';
-import { ident, literal, sqlOn, sqlValue } from './sql.js';
+import { ident, literal, localTarget, sqlValue } from './sql.js';
+import { synchronousActions } from './synchronous.js';
 
 /**
  * The master: settings for streaming replication, the replication role (password sent as a
- * SCRAM verifier), the ha_install.events table the slave proves replication with, and the
- * slot the slave streams from. Every step is idempotent: a re-run changes nothing that is
- * already right and restarts nothing.
+ * SCRAM verifier), what the role may run so that either node can rewind onto the other, the
+ * ha_install schema (events: the pair's history and the marker rows), the slot the standby
+ * streams from, and the start guard. Every action is idempotent: a re-run changes nothing
+ * that is already right and restarts nothing.
  */
 
 function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
@@ -19,18 +23,17 @@ function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
     kind: 'step',
     id: 'postgresql.role',
     title: `Create or update the replication role ${user}`,
-    detail: [`${user}: LOGIN REPLICATION, member of pg_monitor, password set as a SCRAM-SHA-256 verifier (the password itself never reaches the server)`],
+    detail: [`${user}: LOGIN REPLICATION, password set as a SCRAM-SHA-256 verifier (the password itself never reaches the server)`],
     run: async ({ log, progress }) => {
       const password = backupPassword(ctx.answers);
       const current = await sqlValue(ref, `SELECT coalesce(rolpassword, '-') FROM pg_authid WHERE rolname = ${literal(user)}`, log);
       const setPassword = scramMatches(password, current) ? '' : ` PASSWORD ${literal(scramVerifier(password))}`;
-      await sqlOn(
+      await sqlValue(
         ref,
         `DO $$ BEGIN
            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) THEN CREATE ROLE ${ident(user)}; END IF;
          END $$;
-         ALTER ROLE ${ident(user)} WITH LOGIN REPLICATION${setPassword};
-         GRANT pg_monitor TO ${ident(user)};`,
+         ALTER ROLE ${ident(user)} WITH LOGIN REPLICATION${setPassword};`,
         log,
         { title: `Setting up the role ${user}` },
       );
@@ -39,47 +42,56 @@ function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
   };
 }
 
-/** The events table, and one row saying this node was configured (the status shows the last one). */
-export function eventsSql(user: string, node: string, event: string, detail: string): string {
-  return `CREATE SCHEMA IF NOT EXISTS ha_install;
-    CREATE TABLE IF NOT EXISTS ha_install.events (
-      id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), node text, event text NOT NULL, detail text);
-    GRANT USAGE ON SCHEMA ha_install TO ${ident(user)};
-    GRANT SELECT, INSERT ON ha_install.events TO ${ident(user)};
-    GRANT USAGE ON SEQUENCE ha_install.events_id_seq TO ${ident(user)};
-    INSERT INTO ha_install.events (node, event, detail) VALUES (${literal(node)}, ${literal(event)}, ${literal(detail)});`;
+/**
+ * What the replication role may do besides streaming, granted once on the master and so on
+ * both nodes (grants replicate): read the status views (pg_monitor); the file functions
+ * pg_rewind needs on its source, so either node rewinds onto the other without a superuser
+ * password; and, from PostgreSQL 15, set synchronous_standby_names and reload on the primary,
+ * so restore-master can turn synchronous replication back on from the old master.
+ */
+export function grantsSql(user: string, version: number): string {
+  const role = ident(user);
+  return [
+    `GRANT pg_monitor TO ${role};`,
+    `GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO ${role};`,
+    `GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO ${role};`,
+    `GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO ${role};`,
+    `GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO ${role};`,
+    ...(version >= 15 ? [`GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names TO ${role};`, `GRANT EXECUTE ON FUNCTION pg_catalog.pg_reload_conf() TO ${role};`] : []),
+  ].join('\n');
 }
 
-function eventsStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
+function grantsAction(ctx: PostgresqlContext, ref: ClusterRef): SqlAction {
   const user = ctx.answers.replicationUser;
+  return { kind: 'sql', id: 'postgresql.grants', title: `Let ${user} read the status views and what pg_rewind needs`, target: localTarget(ref), sql: grantsSql(user, ref.version) };
+}
+
+function eventsAction(ctx: PostgresqlContext, ref: ClusterRef): SqlAction {
+  const { self } = nodes(ctx.answers);
   return {
-    kind: 'step',
+    kind: 'sql',
     id: 'postgresql.events',
-    title: 'Create the ha_install.events table',
-    detail: [`schema ha_install, table events; ${user} may SELECT and INSERT (the slave writes its marker row there)`],
-    run: async ({ log }) => {
-      await sqlOn(ref, eventsSql(user, nodes(ctx.answers).self, 'master-configured', `ha-install ${versionOf(ctx)}`), log);
-    },
+    title: 'Create the ha_install schema (the pair\'s history, the marker rows)',
+    target: localTarget(ref),
+    sql: `${eventsSql(ctx.answers.replicationUser)}\n${recordEventSql(self, 'installed', `master, ha-install ${versionOf(ctx)}`)}`,
   };
 }
 
-function slotStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
+export function slotSql(slot: string, reserve: boolean): string {
+  // In the select list, not FROM: a function in FROM would run before the WHERE.
+  return `SELECT (pg_create_physical_replication_slot(${literal(slot)}, ${reserve})).slot_name
+  WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = ${literal(slot)})`;
+}
+
+function slotAction(ctx: PostgresqlContext, ref: ClusterRef): SqlAction {
   const slot = ctx.answers.slotName;
   return {
-    kind: 'step',
+    kind: 'sql',
     id: 'postgresql.slot',
-    title: `Create the replication slot ${slot}`,
-    detail: [`physical slot ${slot}, created only if missing; it keeps WAL for the slave up to max_slot_wal_keep_size`],
-    run: async ({ log, progress }) => {
-      const created = await sqlOn(
-        ref,
-        // In the select list, not FROM: a function in FROM would run before the WHERE.
-        `SELECT (pg_create_physical_replication_slot(${literal(slot)})).slot_name
-          WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = ${literal(slot)})`,
-        log,
-      );
-      progress(undefined, created.length > 0 ? 'created' : 'already there');
-    },
+    title: `Create the replication slot ${slot} (if missing)`,
+    target: localTarget(ref),
+    sql: slotSql(slot, false),
+    note: (rows) => (rows.length > 0 ? 'created' : 'already there'),
   };
 }
 
@@ -91,10 +103,13 @@ export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
     confAction(ctx),
     hbaAction(ctx),
     pgpassAction(ctx),
+    ...(await guardActions(ctx, cluster)),
     applySettingsStep(ref, ctx.facts.init, cluster),
     roleStep(ctx, ref),
-    eventsStep(ctx, ref),
-    slotStep(ctx, ref),
+    grantsAction(ctx, ref),
+    eventsAction(ctx, ref),
+    slotAction(ctx, ref),
+    ...(await synchronousActions(ctx, cluster, ctx.answers.synchronous)),
   ];
 }
 

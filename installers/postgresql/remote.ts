@@ -59,7 +59,7 @@ export async function withPeer<T>(login: PeerLogin, work: (client: Client) => Pr
   }
 }
 
-export type LoginFailure = 'password' | 'hba' | 'starting' | 'refused' | 'timeout' | 'other';
+export type LoginFailure = 'password' | 'hba' | 'starting' | 'refused' | 'timeout' | 'unreachable' | 'other';
 
 /** Sorts a connection error into what the admin can do about it. */
 export function classifyLoginError(error: unknown): LoginFailure {
@@ -68,6 +68,7 @@ export function classifyLoginError(error: unknown): LoginFailure {
   if (e.code === '28000') return 'hba';
   if (e.code === '57P03') return 'starting';
   if (e.code === 'ECONNREFUSED') return 'refused';
+  if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') return 'unreachable';
   if (e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return 'timeout';
   return 'other';
 }

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Action, StepAction } from '../../src/engine/actions.js';
+import type { Action, SqlAction, StepAction } from '../../src/engine/actions.js';
 import { ApplyError, InputError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
 import { applySettingsStep } from './apply.js';
 import { createClusterAction, type Cluster, type ClusterRef } from './cluster.js';
 import { cloneActions, swapActions } from './clone.js';
-import { clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, type PostgresqlContext } from './context.js';
+import { clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, versionOf, type PostgresqlContext } from './context.js';
+import { recordEventSql } from './events.js';
+import { guardActions } from './guard-plan.js';
+import { standbySignalAction } from './standby-settings.js';
 import { loginProblem, masterLogin, readMaster } from './master-link.js';
 import { withPeer } from './remote.js';
 import { literal, querySql, sqlOn } from './sql.js';
@@ -109,8 +112,22 @@ export async function planSlave(ctx: PostgresqlContext): Promise<Action[]> {
     ...(streaming ? [] : cloneActions(ctx, cluster)),
     confAction(ctx),
     hbaAction(ctx),
-    ...(streaming ? [] : swapActions(ctx, cluster)),
+    ...(await guardActions(ctx, cluster)),
+    ...(streaming ? [standbySignalAction(cluster)] : swapActions(ctx, cluster)),
     applySettingsStep(ref, ctx.facts.init, cluster),
     verifyStep(ctx, ref),
+    recordOnMaster(ctx),
   ];
+}
+
+/** The slave's install in the pair's history, written on the master (it replicates back here). */
+function recordOnMaster(ctx: PostgresqlContext): SqlAction {
+  const a = ctx.answers;
+  return {
+    kind: 'sql',
+    id: 'postgresql.record-install',
+    title: `Record this install in the pair's history on the master ${a.masterIp}`,
+    target: { on: 'peer', host: a.masterIp, port: a.pgPort, user: a.replicationUser, database: 'postgres' },
+    sql: recordEventSql(nodes(a).self, 'installed', `slave, ha-install ${versionOf(ctx)}`),
+  };
 }

@@ -1,3 +1,4 @@
+import type { SqlTarget } from '../../src/engine/actions.js';
 import type { Logger } from '../../src/system/log.js';
 import { run } from '../../src/system/exec.js';
 import { binDir, describeCluster, lastDescribed, readPostmasterPid, socketOf, type Cluster, type ClusterRef } from './cluster.js';
@@ -87,4 +88,9 @@ export function literal(value: string): string {
 /** A SQL identifier, always quoted. */
 export function ident(value: string): string {
   return `"${value.replaceAll('"', '""')}"`;
+}
+
+/** Where a plan's SQL runs on this node: the local cluster, as postgres over its socket. */
+export function localTarget(ref: ClusterRef): SqlTarget {
+  return { on: 'local', version: ref.version, cluster: ref.name };
 }

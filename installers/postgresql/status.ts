@@ -1,6 +1,7 @@
 import type { Logger } from '../../src/system/log.js';
 import { describeCluster, type Cluster, type ClusterRef } from './cluster.js';
 import { literal, querySql } from './sql.js';
+import { readStandbySignal } from './standby-signal.js';
 
 /** One node's view of the pair, for `ha-install status` (and `--json`). */
 export interface NodeStatus {
@@ -16,6 +17,8 @@ export interface NodeStatus {
   slot?: { name: string; active: boolean; walStatus: string; retainedBytes: number };
   timeline?: number;
   lastEvent?: { at: string; node: string; event: string; detail: string };
+  /** Started read-only by the start guard: why, and the command that brings it back. */
+  fenced?: { reason: string; restore?: string };
   healthy: boolean;
   /** Why it is not healthy, in words. */
   problems: string[];
@@ -76,13 +79,25 @@ export async function readStatus(options: { cluster: ClusterRef; slotName?: stri
   const status: NodeStatus = { cluster: `${cluster.version}/${cluster.name}`, role: 'down', healthy: false, problems: [] };
   if (!cluster.running) {
     status.problems.push(cluster.exists ? 'PostgreSQL is not running' : 'the cluster does not exist');
+    const signal = cluster.exists ? readStandbySignal(cluster.dataDir) : undefined;
+    if (signal?.fenced) status.fenced = { reason: signal.reason ?? 'fenced at start', restore: signal.restore };
     return status;
   }
-  const recovery = await one(cluster, 'SELECT pg_is_in_recovery(), (SELECT timeline_id FROM pg_control_checkpoint())', log);
+  const recovery = await one(
+    cluster,
+    `SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN (SELECT timeline_id FROM pg_control_checkpoint())
+            ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END`,
+    log,
+  );
   status.role = recovery?.[0] === 't' ? 'standby' : 'primary';
   status.timeline = num(recovery?.[1]);
   if (status.role === 'primary') await primaryStatus(cluster, status, options.slotName, log);
   else await standbyStatus(cluster, status, log);
+  const signal = status.role === 'standby' ? readStandbySignal(cluster.dataDir) : undefined;
+  if (signal?.fenced) {
+    status.fenced = { reason: signal.reason ?? 'fenced at start', restore: signal.restore };
+    status.problems.unshift(`fenced at start: ${status.fenced.reason}`);
+  }
   const hasEvents = (await one(cluster, `SELECT to_regclass('ha_install.events') IS NOT NULL`, log))?.[0] === 't';
   const event = hasEvents
     ? await one(cluster, `SELECT at, coalesce(node, ''), event, coalesce(replace(detail, E'\\n', ' '), '') FROM ha_install.events ORDER BY id DESC LIMIT 1`, log)

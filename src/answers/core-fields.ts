@@ -16,7 +16,7 @@ export const coreFields: FieldSpec[] = [
     values: modes,
     flag: '--mode <mode>',
     description: 'install mode: standalone (1), master (2), slave (3) or load-balancer (4)',
-    required: () => true,
+    required: (_answers, command) => command === 'install',
     example: 'master',
   }),
   defineField({
@@ -31,8 +31,8 @@ export const coreFields: FieldSpec[] = [
     prop: 'masterIp',
     type: 'address',
     flag: '--master-ip <address>',
-    description: 'address of the master server (IPv4, IPv6 or a host name that resolves)',
-    required: isHa,
+    description: 'address of the master server (IPv4, IPv6 or a host name that resolves); for restore-master: the new master',
+    required: (answers, command) => (command === 'install' ? isHa(answers) : command === 'restore-master'),
     example: '192.168.0.137',
     check: addressCheck,
   }),
@@ -42,7 +42,7 @@ export const coreFields: FieldSpec[] = [
     type: 'address',
     flag: '--slave-ip <address>',
     description: 'address of the slave server; must differ from master-ip',
-    required: isHa,
+    required: (answers, command) => command === 'install' && isHa(answers),
     example: '192.168.0.118',
     check: (value, answers) =>
       addressCheck(value) ??

@@ -2,7 +2,7 @@ import type { Choice, Prompter } from '../prompts/prompter.js';
 import { BugError } from '../system/errors.js';
 import { expectedText } from './coerce.js';
 import { fieldByProp, fields } from './schema.js';
-import type { AnswerKey, Answers, FieldSpec, Mode, Secret } from './types.js';
+import type { AnswerKey, Answers, CommandName, FieldSpec, Mode, Secret } from './types.js';
 import { checkValue } from './validate.js';
 
 /**
@@ -15,6 +15,8 @@ export interface AnswerSources {
   file: Partial<Answers>;
   /** Undefined when unattended. A prompter that says it is not interactive is never asked either. */
   prompter?: Prompter;
+  /** The command being answered (what is required depends on it); default install. */
+  command?: CommandName;
 }
 
 export interface ResolveOptions {
@@ -73,15 +75,15 @@ export function applyDefaults(partial: Partial<Answers>): Partial<Answers> {
   return out as Partial<Answers>;
 }
 
-function textValidator(spec: FieldSpec, known: Partial<Answers>, extra: ResolveOptions['validate']) {
+function textValidator(spec: FieldSpec, known: Partial<Answers>, extra: ResolveOptions['validate'], command: CommandName) {
   return (input: string): string | undefined => {
-    if (input.trim() === '') return spec.required?.(known) ? `An answer is needed: ${expectedText(spec)}.` : extra?.(input);
+    if (input.trim() === '') return spec.required?.(known, command) ? `An answer is needed: ${expectedText(spec)}.` : extra?.(input);
     const checked = checkValue(spec, input, known);
     return checked.ok ? extra?.(input) : `${checked.message}; ${checked.fix}`;
   };
 }
 
-async function ask(spec: FieldSpec, prompter: Prompter, current: unknown, known: Partial<Answers>, opts: ResolveOptions): Promise<unknown> {
+async function ask(spec: FieldSpec, prompter: Prompter, current: unknown, known: Partial<Answers>, opts: ResolveOptions, command: CommandName): Promise<unknown> {
   const field = spec.key;
   const message = opts.message ?? questions[spec.prop] ?? spec.description;
   switch (spec.type) {
@@ -97,7 +99,7 @@ async function ask(spec: FieldSpec, prompter: Prompter, current: unknown, known:
     }
     default: {
       const initial = current === undefined ? undefined : Array.isArray(current) ? current.join(', ') : String(current);
-      const answer = await prompter.text({ field, message, initial, validate: textValidator(spec, known, opts.validate) });
+      const answer = await prompter.text({ field, message, initial, validate: textValidator(spec, known, opts.validate, command) });
       // An empty answer to an optional question keeps the default (which may be "none").
       if (answer.trim() === '') return spec.default;
       const checked = checkValue(spec, answer, known);
@@ -116,5 +118,5 @@ export async function resolveAnswer<K extends AnswerKey>(prop: K, sources: Answe
   const prompter = sources.prompter?.interactive ? sources.prompter : undefined;
   if (prompter === undefined) return given ?? (applyDefaults({})[prop] as Answers[K] | undefined);
   const current = known[prop] ?? given ?? spec.default;
-  return (await ask(spec, prompter, current, known, opts)) as Answers[K];
+  return (await ask(spec, prompter, current, known, opts, sources.command ?? 'install')) as Answers[K];
 }

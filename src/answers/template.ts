@@ -43,7 +43,7 @@ function exampleAnswers(): Partial<Answers> {
 function fieldLines(spec: FieldSpec, examples: Partial<Answers>, indent: string): string[] {
   const lines = [`${indent}# ${spec.description}`];
   const name = shortKey(spec.key);
-  if (spec.required?.(examples) && spec.example !== undefined) lines.push(`${indent}${name}: ${yamlValue(spec.example)}`);
+  if (spec.required?.(examples, 'install') && spec.example !== undefined) lines.push(`${indent}${name}: ${yamlValue(spec.example)}`);
   else if (spec.default !== undefined) lines.push(`${indent}# ${name}: ${yamlValue(spec.default)}`);
   else if (spec.example !== undefined) lines.push(`${indent}# ${name}: ${yamlValue(spec.example)}`);
   // No default and no example: left empty, which counts as not given if uncommented as is.

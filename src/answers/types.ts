@@ -7,6 +7,9 @@
  */
 
 export const modes = ['standalone', 'master', 'slave', 'load-balancer'] as const;
+
+/** The commands that run a flow; an answer may be required by one and not by another. */
+export type CommandName = 'install' | 'promote' | 'restore-master';
 export type Mode = (typeof modes)[number];
 
 /** Modes that are half of a pair (the load balancer fronts one). */
@@ -46,6 +49,7 @@ export interface Answers {
   synchronous: boolean;
   slotName: string;
   masterWaitSeconds: number;
+  replayTimeoutSeconds: number;
 }
 
 export type AnswerKey = keyof Answers;
@@ -68,8 +72,8 @@ export interface FieldSpec<K extends AnswerKey = AnswerKey> {
   default?: Answers[K];
   /** Shown in `answers init`. */
   example?: unknown;
-  /** A value is needed for this run (given what else is answered). Default: never required. */
-  required?: (answers: Partial<Answers>) => boolean;
+  /** A value is needed for this run of `command` (given what else is answered). Default: never required. */
+  required?: (answers: Partial<Answers>, command: CommandName) => boolean;
   /** Extra checks on a well-typed value; returns what is wrong and how to fix it. */
   check?: (value: Answers[K], answers: Partial<Answers>) => { message: string; fix: string } | undefined;
 }

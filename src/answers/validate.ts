@@ -4,7 +4,7 @@ import { coerceValue, shortKey, type Coerced } from './coerce.js';
 import { fieldByKey, fields } from './schema.js';
 import { resolveSecret } from './secrets.js';
 import { suggestKey } from './suggest.js';
-import type { AnswerKey, Answers, FieldSpec } from './types.js';
+import type { AnswerKey, Answers, CommandName, FieldSpec } from './types.js';
 
 /**
  * Validates a parsed answers file, plus the command-line flags, reporting every problem at once:
@@ -22,6 +22,8 @@ export interface ValidateOptions {
   fileMode?: number;
   env?: NodeJS.ProcessEnv;
   flags?: Partial<Answers>;
+  /** The command the answers are for: what is required depends on it (default: install). */
+  command?: CommandName;
 }
 
 export interface ValidatedAnswers {
@@ -96,15 +98,17 @@ function placeholder(spec: FieldSpec): string {
   return /<[^>]+>/.exec(spec.flag ?? '')?.[0] ?? (spec.type === 'string-list' ? '[name, ...]' : spec.type === 'boolean' ? 'true' : `<${spec.type === 'string' ? 'text' : spec.type}>`);
 }
 
-function missing(spec: FieldSpec, mode: string | undefined): Problem {
+function missing(spec: FieldSpec, mode: string | undefined, command: CommandName): Problem {
   const line = `${shortKey(spec.key)}: ${placeholder(spec)}`;
   const where = spec.key.includes('.') ? `"${line}" under "${spec.key.split('.')[0]}:"` : `"${line}"`;
   const flag = spec.flag ? ` or pass ${spec.flag.replace(/<[^>]+>/, placeholder(spec))}` : '';
-  return { field: spec.key, message: mode ? `is required for mode ${mode}` : 'is required', fix: `add ${where} to the answers file${flag}` };
+  const why = command !== 'install' ? ` for ${command}` : mode ? ` for mode ${mode}` : '';
+  return { field: spec.key, message: `is required${why}`, fix: `add ${where} to the answers file${flag}` };
 }
 
 export function validateAnswers(raw: unknown, opts: ValidateOptions = {}): ValidatedAnswers {
   const problems: Problem[] = [];
+  const command = opts.command ?? 'install';
   const given = collect(raw, opts.filePath, problems);
   const flags = opts.flags ?? {};
   const fileMode = opts.fileMode ?? fileModeOf(opts.filePath);
@@ -144,7 +148,7 @@ export function validateAnswers(raw: unknown, opts: ValidateOptions = {}): Valid
   // Pass 3: what this mode needs and nobody gave; a field already reported is not reported twice.
   const result = answers as Partial<Answers>;
   for (const spec of fields) {
-    if (result[spec.prop] === undefined && !failed.has(spec.prop) && spec.required?.(result)) problems.push(missing(spec, result.mode));
+    if (result[spec.prop] === undefined && !failed.has(spec.prop) && spec.required?.(result, command)) problems.push(missing(spec, result.mode, command));
   }
   return { answers: result, problems };
 }

@@ -9,6 +9,8 @@ export interface FrontEndChoice {
   tty: boolean;
   /** All required answers came from flags: no prompt will be needed. */
   complete: boolean;
+  /** The header of the full-screen wizard: which command runs. */
+  title?: string;
 }
 
 /**
@@ -24,5 +26,5 @@ export async function pickFrontEnd(choice: FrontEndChoice): Promise<FrontEnd | u
   }
   if (!choice.tty) return undefined;
   if (choice.plain) return (await import('../prompts/plain.js')).createPlainFrontEnd({ logPath: choice.logPath });
-  return (await import('../prompts/ink.js')).createInkFrontEnd({ logPath: choice.logPath });
+  return (await import('../prompts/ink.js')).createInkFrontEnd({ logPath: choice.logPath, title: choice.title });
 }

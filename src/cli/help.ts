@@ -4,6 +4,8 @@ How it works:
   Run it on each server: first the master (mode 2), then the slave (mode 3).
   The wizard checks the machine (RAM, cores, disk, OS, root), asks for the master
   and slave addresses, pings them, shows the plan and only then changes anything.
+  When the master dies: \`promote\` on the slave, later \`restore-master\` on the old
+  master. Who is primary is always read live from PostgreSQL (\`status\`).
 
 Examples:
   sudo npx ha-install                          full-screen wizard
@@ -12,7 +14,10 @@ Examples:
   ha-install answers init answers.yaml         write a commented answers template
   ha-install answers validate answers.yaml     check it (no root needed)
   sudo ha-install --answers answers.yaml       unattended install
-  sudo ha-install status                       replication health (exit 0 = healthy)
+  sudo ha-install status                       both nodes' live roles (exit 0 = healthy)
+  sudo ha-install promote                      on the slave, when the master is dead
+  sudo ha-install restore-master --master-ip 192.168.0.118
+                                               on the old master: back as the standby
   sudo ha-install demo                         a local master+slave pair on 127.0.0.11/12
 
 Answers come from, in order: a flag, the answers file, the wizard, the default.
@@ -20,11 +25,35 @@ Secrets (the backup password) are never flags: the wizard asks for them, or the
 answers file says env:NAME or file:PATH.
 
 Exit codes:
-  0    done (status: the pair is healthy)
+  0    done (status: the pair is healthy; restore-master: already streaming)
   1    failed while changing the machine (status: unhealthy); see the log
   2    invalid input or refused by a check: nothing was changed
   130  cancelled (Ctrl-C, or you answered no)
 
 Files: log /var/log/ha-install/ha-install-<time>.log, journal and backups of every
 changed file under /var/lib/ha-install.
+`;
+
+export const promoteHelp = `
+Run it on the slave when the master is dead. Before any change it checks that this
+node is a standby of the pair and that the master does not answer as a writable
+primary (if it does, a promote would make two primaries: use a planned switch
+instead, or --force --reason TEXT, which the log and the pair's history record).
+WAL received but not yet replayed is shown and let finish first.
+Then: promote, wait until writable, CHECKPOINT (so the old master can rewind onto
+this node), create the slot for the old master, record the event. It ends with
+where to point clients and the restore-master command for the old master.
+`;
+
+export const restoreHelp = `
+Run it on the old master, once the slave has been promoted. It asks for the new
+master's address (--master-ip) and the backup password; everything else it finds.
+Before any change it proves: the new master answers, is a primary, has this
+pair's system identifier, is on a newer timeline; the replication login works.
+--dry-run shows this node's timeline and last WAL position, where the new
+master's timeline forked from it, and how many bytes of WAL (commits) exist only
+here and will be discarded; then the plan.
+Apply: stop PostgreSQL cleanly, pg_rewind from the new master (or, when that is
+impossible or fails, or with --clone, a full clone; the old data directory is
+moved aside, never deleted), start as a hot standby, prove it with a marker row.
 `;

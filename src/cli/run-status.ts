@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { demoCommand, demoDownCommand } from '../flows/demo.js';
+import { demoCommand, demoDownCommand, demoNodeDir, demoSecretsFile, readDemoRecord } from '../flows/demo.js';
 import { runStamp } from '../flows/context.js';
 import { collectStatus, statusCommand } from '../flows/status.js';
 import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
+import { commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
 
 function requireRoot(what: string): void {
@@ -19,19 +21,79 @@ export async function runStatus(options: { stateDir: string; logDir: string; jso
   if (!healthy) process.exitCode = ExitCode.failed;
 }
 
-/** `ha-install demo [--down]`, then the pair's status. */
-export async function runDemo(options: { stateDir: string; logDir: string; down: boolean }): Promise<void> {
+const defaultStateDir = '/var/lib/ha-install';
+const defaultLogDir = '/var/log/ha-install';
+
+/** The folder flags a printed command needs to find this demo (none when they are the defaults). */
+function folderArgs(options: { stateDir: string; logDir: string }): string[] {
+  return [...(options.stateDir !== defaultStateDir ? ['--state-dir', options.stateDir] : []), ...(options.logDir !== defaultLogDir ? ['--log-dir', options.logDir] : [])];
+}
+
+function demoFlags(options: { port: string; clusterPrefix: string }): { port: number; clusterPrefix: string } {
+  const port = Number(options.port);
+  const problems = [];
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push({ field: '--port', message: `"${options.port}" is not a port from 1024 to 65535`, fix: 'e.g. --port 5450' });
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(options.clusterPrefix)) problems.push({ field: '--cluster-prefix', message: `"${options.clusterPrefix}" is not a plain name`, fix: 'lower-case letters, digits and _, starting with a letter (no dash: systemd reads a dash as a slash)' });
+  if (problems.length > 0) throw new InputError('The demo options are not usable: nothing was changed.', problems);
+  return { port, clusterPrefix: options.clusterPrefix };
+}
+
+/** `ha-install demo [--down]`, then the pair's status and commands to try, each working as printed. */
+export async function runDemo(options: { stateDir: string; logDir: string; down: boolean; port: string; clusterPrefix: string }): Promise<void> {
+  const flags = demoFlags(options);
   requireRoot('demo');
   const log = new Logger(join(options.logDir, `ha-install-demo-${runStamp()}.log`));
   if (options.down) return demoDownCommand({ stateDir: options.stateDir, log });
   const started = performance.now();
-  await demoCommand({ ...options, log });
+  const record = await demoCommand({ ...options, ...flags, log });
   const report = await collectStatus(options.stateDir, log);
   process.stdout.write(`\n${statusText(report)}\n`);
+  const me = (args: string[]) => commandLine(detectInvocation(), [...folderArgs(options), ...args]);
+  const [master, slave] = record.nodes ?? [];
+  const socket = (cluster: string | undefined) => `/var/run/postgresql/${cluster}`;
+  const version = record.clusters[0]?.version ?? '';
   process.stdout.write(`\nDemo pair ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:\n`);
-  process.stdout.write('  sudo ha-install status --watch          live replication status of both nodes\n');
-  process.stdout.write('  runuser -u postgres -- psql -h 127.0.0.11 -p 5440 -c "CREATE TABLE t AS SELECT 1 AS x"\n');
-  process.stdout.write('  runuser -u postgres -- psql -h /var/run/postgresql/ha-demo-slave -p 5440 -c "TABLE t"\n');
-  process.stdout.write('  sudo ha-install demo --down             remove the demo pair\n');
+  const lines = [
+    `${me(['status'])}    # both nodes, live`,
+    `runuser -u postgres -- psql -h ${socket(master?.cluster)} -p ${record.port} -d postgres -c "CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x"`,
+    `runuser -u postgres -- psql -h ${socket(slave?.cluster)} -p ${record.port} -d postgres -c "TABLE t"    # the slave has it`,
+    `pg_ctlcluster ${version} ${master?.cluster} stop -m immediate    # the master dies`,
+    `${me(['demo', 'run', slave?.address ?? '', 'promote', '--yes'])}    # the slave takes over`,
+    `${me(['demo', 'run', master?.address ?? '', 'restore-master', '--master-ip', slave?.address ?? '', '--yes'])}    # the old master comes back as its standby`,
+    `${me(['demo', '--down'])}    # remove the demo pair`,
+  ];
+  for (const line of lines) process.stdout.write(`  ${line}\n`);
   if (!report.healthy) process.exitCode = ExitCode.failed;
+}
+
+/**
+ * `ha-install demo run ADDRESS COMMAND [ARGS...]`: the command as the demo node at ADDRESS
+ * would run it (its state folder, the demo's log folder, the demo's backup password as an
+ * answers file), in a child process; returns its exit code.
+ */
+export async function runDemoNode(options: { stateDir: string; logDir: string; address: string; args: string[] }): Promise<number> {
+  const record = readDemoRecord(options.stateDir);
+  const addresses = record?.hosts ?? [];
+  if (!record || !addresses.includes(options.address)) {
+    throw new InputError(record ? `${options.address} is not a node of the demo pair.` : 'No demo pair is up.', [
+      { field: 'ADDRESS', message: record ? `the demo nodes are ${addresses.join(' and ')}` : 'nothing to run the command on', fix: record ? `use one of ${addresses.join(', ')}` : 'start it with `ha-install demo` first' },
+    ]);
+  }
+  const [command, ...rest] = options.args;
+  const wantsPassword = command === 'restore-master' || command === 'restore_master';
+  const argv = [
+    process.argv[1]!,
+    command!,
+    '--state-dir',
+    demoNodeDir(options.stateDir, options.address),
+    '--log-dir',
+    options.logDir,
+    ...(wantsPassword && !rest.includes('--answers') ? ['--answers', demoSecretsFile(options.stateDir)] : []),
+    ...rest,
+  ];
+  process.stderr.write(`━━ as demo node ${options.address}: ha-install ${[command, ...rest].join(' ')} ━━\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, { stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? ExitCode.cancelled : ExitCode.failed)));
+  });
 }

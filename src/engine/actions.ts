@@ -3,19 +3,13 @@ import type { Logger } from '../system/log.js';
 /**
  * A plan is data: installers return actions, the engine applies them. Each action has a
  * stable `id` (the journal records finished ids so a re-run after a crash resumes) and a
- * `title` shown in progress and in the dry run.
+ * `title` shown in progress and in the dry run. What an action does is in its fields, so the
+ * dry run prints it exactly (the SQL text, the service command, the argv) and the journal
+ * fingerprints it; a `step` closure is only for what cannot be said as data.
  */
 interface Base {
   id: string;
   title: string;
-}
-
-/** OS packages: `install` are missing and will be installed; `present` are already there (nothing to do). */
-export interface PackagesAction extends Base {
-  kind: 'packages';
-  manager: 'apt' | 'dnf' | 'yum';
-  install: string[];
-  present: string[];
 }
 
 /** Write a whole file (backed up first if it exists). `secret`: content never shown or logged. */
@@ -38,14 +32,18 @@ export interface BlockAction extends Base {
   position: 'top' | 'bottom';
 }
 
-/** Run a program. Secrets go through `input` or a passfile, never argv. */
+/** What an installer reads in a command's output: progress for the bar, never a decision. */
+export type OutputParser = (chunk: string) => { percent?: number; detail?: string } | undefined;
+
+/** Run a program. Secrets go through a passfile, never argv. */
 export interface CommandAction extends Base {
   kind: 'command';
   argv: string[];
   user?: string;
   env?: Record<string, string>;
-  /** Known output formats the engine turns into progress events. */
-  progress?: 'pg_basebackup' | 'apt';
+  /** The installer that owns the command knows its output format (apt, pg_basebackup, pg_rewind). */
+  progress?: OutputParser;
+  timeoutMs?: number;
 }
 
 /** Move a path aside to `<path>.ha-install-<stamp>` (never delete): an existing data directory. */
@@ -54,14 +52,67 @@ export interface MoveAsideAction extends Base {
   path: string;
 }
 
-/** Anything else the engine cannot express as data: waits, verifications, SQL. `detail` is what a dry run prints. */
+/**
+ * Where SQL runs: the local cluster over its Unix socket as the postgres OS user, or the peer
+ * over TCP as the replication role (its password comes from the run's secrets, never the plan).
+ */
+export type SqlTarget =
+  | { on: 'local'; version: number; cluster: string }
+  | { on: 'peer'; host: string; port: number; user: string; database: string };
+
+/** SQL, exactly as the dry run prints it. */
+export interface SqlAction extends Base {
+  kind: 'sql';
+  target: SqlTarget;
+  sql: string;
+  /** Printed, logged and fingerprinted instead of `sql` when the SQL carries a secret (a SCRAM verifier). */
+  shown?: string;
+  /** The done note from the rows the last statement returned, e.g. "created" or "already there". */
+  note?: (rows: string[][]) => string | undefined;
+}
+
+/** A service the engine can start, stop, restart, reload or promote; `command` is what a dry run shows. */
+export type ServiceRef = { kind: 'postgresql'; version: number; cluster: string; init: 'systemd' | 'none' };
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'promote';
+
+export interface ServiceAction extends Base {
+  kind: 'service';
+  service: ServiceRef;
+  op: ServiceOp;
+  command: string[];
+}
+
+/** Poll a SQL condition (one row, first column true) until it holds; fail with `failure` after the timeout. */
+export interface WaitAction extends Base {
+  kind: 'wait';
+  target: SqlTarget;
+  sql: string;
+  timeoutSeconds: number;
+  intervalMs: number;
+  failure: string;
+  /** `go on`: a timeout is noted and the plan continues (the wait was a courtesy, not a condition). */
+  onTimeout?: 'fail' | 'go on';
+}
+
+/**
+ * `first`, and if any of it fails (or an earlier run was interrupted inside it), `otherwise`:
+ * a rewind that falls back to a full clone. `why` says in the dry run when the fallback runs.
+ */
+export interface EitherAction extends Base {
+  kind: 'either';
+  first: Action[];
+  otherwise: Action[];
+  why: string;
+}
+
+/** Anything else the engine cannot express as data: checks against the peer, marker rows. `detail` is what a dry run prints. */
 export interface StepAction extends Base {
   kind: 'step';
   detail: string[];
-  run: (ctx: ApplyContext) => Promise<void>;
+  run: (ctx: ApplyContext) => Promise<string | void>;
 }
 
-export type Action = PackagesAction | FileAction | BlockAction | CommandAction | MoveAsideAction | StepAction;
+export type Action = FileAction | BlockAction | CommandAction | MoveAsideAction | SqlAction | ServiceAction | WaitAction | EitherAction | StepAction;
 
 export interface Plan {
   title: string;
@@ -85,4 +136,10 @@ export interface ApplyContext {
   backup: (path: string) => Promise<string | undefined>;
   /** Secrets the step may need (the backup password), by name. Never logged. */
   secrets: Record<string, string>;
+}
+
+/** How the engine runs what installers describe as data: the PostgreSQL installer provides them. */
+export interface ActionHandlers {
+  sql: (target: SqlTarget, sql: string, ctx: ApplyContext, title: string) => Promise<string[][]>;
+  service: (action: ServiceAction, ctx: ApplyContext) => Promise<string | undefined>;
 }

@@ -8,13 +8,29 @@ interface JournalFile {
   title: string;
   started: string;
   done: string[];
+  /** Actions that began (an id here and not in `done` was interrupted). */
+  began?: string[];
   finished?: string;
+}
+
+/** What an action does, as data: file contents hashed, a secret SQL text replaced by what is shown. */
+function shapeOf(action: Action): unknown {
+  switch (action.kind) {
+    case 'file':
+    case 'block':
+      return { ...action, content: hash(action.content) };
+    case 'sql':
+      return { ...action, sql: action.shown ?? action.sql, shown: undefined };
+    case 'either':
+      return { ...action, first: action.first.map(shapeOf), otherwise: action.otherwise.map(shapeOf) };
+    default:
+      return action; // functions (a step's run, an output parser) are dropped by JSON.stringify
+  }
 }
 
 /** A fingerprint of what a plan will do: same answers and machine state give the same plan. */
 export function planFingerprint(plan: Plan): string {
-  const shape = plan.actions.map((a: Action) => ({ ...a, run: undefined, content: 'content' in a ? hash(a.content) : undefined }));
-  return hash(JSON.stringify({ title: plan.title, shape }));
+  return hash(JSON.stringify({ title: plan.title, shape: plan.actions.map(shapeOf) }));
 }
 
 function hash(text: string): string {
@@ -29,12 +45,15 @@ function hash(text: string): string {
 export class Journal {
   private state: JournalFile;
   readonly resumed: boolean;
+  /** What an earlier, interrupted run of this plan had begun. */
+  private readonly earlier: Set<string>;
 
   constructor(readonly path: string, plan: Plan) {
     const fingerprint = planFingerprint(plan);
     const previous = Journal.read(path);
-    this.resumed = previous !== undefined && previous.plan === fingerprint && previous.finished === undefined && previous.done.length > 0;
+    this.resumed = previous !== undefined && previous.plan === fingerprint && previous.finished === undefined && (previous.done.length > 0 || (previous.began ?? []).length > 0);
     this.state = this.resumed ? previous! : { plan: fingerprint, title: plan.title, started: new Date().toISOString(), done: [] };
+    this.earlier = new Set(this.resumed ? (previous!.began ?? []) : []);
   }
 
   static read(path: string): JournalFile | undefined {
@@ -48,6 +67,18 @@ export class Journal {
 
   isDone(id: string): boolean {
     return this.state.done.includes(id);
+  }
+
+  /** An action begins: a run killed now leaves it begun and not done. */
+  markStarted(id: string): void {
+    this.state.began ??= [];
+    if (!this.state.began.includes(id)) this.state.began.push(id);
+    this.save();
+  }
+
+  /** Whether an earlier, interrupted run of this plan had begun the action. */
+  startedEarlier(id: string): boolean {
+    return this.earlier.has(id);
   }
 
   markDone(id: string): void {

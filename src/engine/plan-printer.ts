@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Action, Plan } from './actions.js';
+import type { Action, Plan, SqlTarget } from './actions.js';
 import { describeCommand } from '../system/exec.js';
 import { replaceBlock, unifiedDiff } from './text.js';
 
@@ -11,25 +11,56 @@ function current(path: string): string | undefined {
   }
 }
 
+export function targetText(target: SqlTarget): string {
+  return target.on === 'local' ? `on ${target.version}/${target.cluster}` : `on ${target.host}:${target.port} as ${target.user}`;
+}
+
 /** One line per action, as the plan screen lists them. */
 export function actionLine(action: Action): string {
   switch (action.kind) {
-    case 'packages':
-      return action.install.length === 0
-        ? `${action.title}: nothing to do, already installed: ${action.present.join(', ')}`
-        : `${action.title}: ${action.manager} install ${action.install.join(' ')}${action.present.length ? ` (already installed: ${action.present.join(', ')})` : ''}`;
     case 'file': {
       const where = action.title.includes(action.path) ? '' : ` ${action.path}`;
-      return `${action.title}${where} (mode ${action.mode.toString(8)}${action.owner ? `, owner ${action.owner}` : ''})`;
+      const mode = action.title.includes('mode') ? '' : `mode ${action.mode.toString(8)}`;
+      const extras = [mode, action.owner ? `owner ${action.owner}` : ''].filter(Boolean).join(', ');
+      return `${action.title}${where}${extras ? ` (${extras})` : ''}`;
     }
     case 'block':
       return `${action.title}: ${action.path.includes('/') && action.title.includes(action.path) ? '' : `${action.path}, `}block "# BEGIN ${action.marker}"`;
     case 'command':
       return `${action.title}: ${action.user ? `as ${action.user}: ` : ''}${describeCommand(action.argv)}`;
     case 'move-aside':
-      return `${action.title}: move ${action.path} aside (kept, never deleted)`;
+      return action.title.includes('aside') ? `${action.title} (kept, never deleted)` : `${action.title}: move ${action.path} aside (kept, never deleted)`;
+    case 'sql':
+      return `${action.title} (SQL ${targetText(action.target)})`;
+    case 'service':
+      return `${action.title}: ${describeCommand(action.command)}`;
+    case 'wait':
+      return `${action.title} (at most ${action.timeoutSeconds} s)`;
+    case 'either':
     case 'step':
       return action.title;
+  }
+}
+
+const indentSql = (sql: string) => sql.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+
+/** The lines printed under an action: what a step does, the exact SQL, the fallback. */
+export function actionDetail(action: Action): string[] {
+  switch (action.kind) {
+    case 'step':
+      return action.detail;
+    case 'sql':
+      return indentSql(action.shown ?? action.sql);
+    case 'wait':
+      return [`every ${action.intervalMs} ms, ${targetText(action.target)}:`, ...indentSql(action.sql)];
+    case 'either':
+      return [
+        ...action.first.flatMap((inner) => [`try: ${actionLine(inner)}`, ...actionDetail(inner).map((line) => `  ${line}`)]),
+        `if that fails: ${action.why}`,
+        ...action.otherwise.flatMap((inner) => [`then: ${actionLine(inner)}`, ...actionDetail(inner).map((line) => `  ${line}`)]),
+      ];
+    default:
+      return [];
   }
 }
 
@@ -43,6 +74,7 @@ export function actionDiff(action: Action): string {
     const before = current(action.path) ?? '';
     return unifiedDiff(action.path, before, replaceBlock(before, action.marker, action.content, action.position)) || `${action.path}: unchanged`;
   }
+  if (action.kind === 'either') return [...action.first, ...action.otherwise].map(actionDiff).filter((d) => d !== '').join('\n\n');
   return '';
 }
 
@@ -51,7 +83,7 @@ export function renderPlan(plan: Plan): { summary: string; diffs: string } {
   const lines = [plan.title, ''];
   plan.actions.forEach((action, index) => {
     lines.push(`${String(index + 1).padStart(2)}. ${actionLine(action)}`);
-    if (action.kind === 'step') for (const detail of action.detail) lines.push(`      ${detail}`);
+    for (const detail of actionDetail(action)) lines.push(`      ${detail}`);
   });
   if (plan.actions.length === 0) lines.push('   Nothing to do: the machine is already as planned.');
   if (plan.notes.length > 0) lines.push('', ...plan.notes.map((n) => `   note: ${n}`));

@@ -1,30 +1,63 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readPeer } from '../../installers/postgresql/live.js';
+import { passwordFor } from '../../installers/postgresql/pgpass.js';
 import { readStatus } from '../../installers/postgresql/status.js';
 import { InputError } from '../system/errors.js';
 import type { Logger } from '../system/log.js';
-import { readState, stateFile, type NodeState } from './state.js';
-import { statusText, type StatusReport } from './status-lines.js';
+import { peerOf, readState, stateFile, type NodeState } from './state.js';
+import { statusText, type PeerSummary, type StatusReport } from './status-lines.js';
 
-/** The nodes to report on: this node's state, or both demo nodes when the demo is up. */
+/** The nodes to report on: this node's state, or every demo node's when the demo is up. */
 export function statusNodes(stateDir: string): Array<{ name: string; state: NodeState }> {
   const own = readState(stateDir);
-  if (own) return [{ name: own.mode === 'slave' ? 'slave' : 'master', state: own }];
-  const demo = ['master', 'slave'].map((name) => ({ name: `demo ${name}`, state: readState(join(stateDir, 'demo', name)) }));
-  const found = demo.filter((d): d is { name: string; state: NodeState } => d.state !== undefined);
+  if (own) return [{ name: own.self ?? own.installedAs, state: own }];
+  const demo = join(stateDir, 'demo');
+  const found = (existsSync(demo) ? readdirSync(demo).sort() : [])
+    .map((entry) => ({ entry, state: existsSync(stateFile(join(demo, entry))) ? readState(join(demo, entry)) : undefined }))
+    .filter((d): d is { entry: string; state: NodeState } => d.state !== undefined)
+    .map(({ state }) => ({ name: `demo ${state.self ?? state.installedAs}`, state }));
   if (found.length > 0) return found;
   throw new InputError('No ha-install node on this machine.', [
     { field: stateFile(stateDir), message: 'not found', fix: 'run the install first (sudo ha-install), or point --state-dir at the node\'s state folder' },
   ]);
 }
 
+/** The peer as this node sees it over the network, with the password the install stored. */
+async function peerSummary(state: NodeState): Promise<PeerSummary | undefined> {
+  const peer = peerOf(state);
+  if (!peer || !state.replicationUser) return undefined;
+  const password = passwordFor(peer.address, peer.port, state.replicationUser);
+  const view = await readPeer({ host: peer.address, port: peer.port, user: state.replicationUser, password: password ?? '', timeoutMs: 2000 });
+  return {
+    address: peer.address,
+    role: view.answered ? view.role! : 'unreachable',
+    timeline: view.timeline,
+    problem: view.answered ? undefined : view.problem,
+    sameSystem: view.systemId === undefined || state.systemIdentifier === undefined ? undefined : view.systemId === state.systemIdentifier,
+  };
+}
+
 export async function collectStatus(stateDir: string, log: Logger): Promise<StatusReport> {
   const nodes = await Promise.all(
-    statusNodes(stateDir).map(async ({ name, state }) => ({
-      name,
-      address: state.mode === 'slave' ? state.slaveIp : state.masterIp,
-      status: await readStatus({ cluster: { version: state.pgVersion!, name: state.pgCluster! }, slotName: state.mode === 'master' ? state.slotName : undefined, log }),
-    })),
+    statusNodes(stateDir).map(async ({ name, state }) => {
+      if (state.pgVersion === undefined || state.pgCluster === undefined) {
+        // A load balancer or standalone install: no replication of its own to report yet.
+        const status = { cluster: '-', role: 'down' as const, healthy: true, problems: [] };
+        return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
+      }
+      const [status, peer] = await Promise.all([
+        readStatus({ cluster: { version: state.pgVersion!, name: state.pgCluster! }, slotName: state.slotName, log }),
+        peerSummary(state),
+      ]);
+      // Two primaries of one pair is the split brain the tool exists to prevent: say it loudly.
+      if (status.role === 'primary' && peer?.role === 'primary' && peer.sameSystem !== false) {
+        status.problems.unshift(`TWO PRIMARIES: ${peer.address} is a primary too (timeline ${peer.timeline ?? '?'}, this node ${status.timeline ?? '?'})`);
+        status.healthy = false;
+      }
+      return { name, address: state.self, installedAs: state.installedAs, status, peer, history: state.history };
+    }),
   );
   return { nodes, healthy: nodes.length > 0 && nodes.every((n) => n.status.healthy), at: new Date().toISOString() };
 }

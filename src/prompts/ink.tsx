@@ -1,10 +1,13 @@
-import { actionLine } from '../engine/plan-printer.js';
+import { actionDetail, actionLine } from '../engine/plan-printer.js';
 import { render } from 'ink';
 import { BugError, CancelledError } from '../system/errors.js';
 import { App } from '../ui/app.js';
 import { createWizardStore, type PendingPrompt } from '../ui/store.js';
 import type { FrontEnd } from './prompter.js';
 import { actionEndLine } from './report-lines.js';
+import { defaultTitle } from './titles.js';
+
+export { defaultTitle } from './titles.js';
 
 export interface InkOptions {
   logPath?: string;
@@ -20,7 +23,6 @@ export interface InkOptions {
   debug?: boolean;
 }
 
-export const defaultTitle = 'ha-install — High Availability setup';
 const maskedAnswer = '********';
 
 /**
@@ -107,7 +109,7 @@ export function createInkFrontEnd(options: InkOptions = {}): FrontEnd {
     },
     checks: (title, rows) => store.append({ kind: 'checks', title, rows }),
     showPlan: (plan, diffs) =>
-      store.append({ kind: 'plan', title: plan.title, actions: plan.actions.map((action) => actionLine(action)), notes: plan.notes, diffs }),
+      store.append({ kind: 'plan', title: plan.title, actions: plan.actions.map((action) => [actionLine(action), ...actionDetail(action).map((line) => `      ${line}`)].join('\n')), notes: plan.notes, diffs }),
     progress(event) {
       if (event.type === 'start') {
         positions.set(event.id, { index: event.index, total: event.total });

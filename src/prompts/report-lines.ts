@@ -1,4 +1,4 @@
-import { actionLine } from '../engine/plan-printer.js';
+import { actionDetail, actionLine } from '../engine/plan-printer.js';
 import type { Plan, ProgressEvent } from '../engine/actions.js';
 import type { CheckRow, StepState, Verdict } from './prompter.js';
 
@@ -61,7 +61,7 @@ export function planLines(plan: Plan, diffs: string): string[] {
   const lines = [`${plan.title} (${plan.actions.length} actions)`];
   plan.actions.forEach((action, index) => {
     lines.push(`  ${String(index + 1).padStart(2)}. ${actionLine(action)}`);
-    if (action.kind === 'step') for (const detail of action.detail) lines.push(`        ${detail}`);
+    for (const detail of actionDetail(action)) lines.push(`        ${detail}`);
   });
   if (plan.notes.length > 0) {
     lines.push('  Notes:');

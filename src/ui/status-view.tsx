@@ -10,9 +10,9 @@ export function StatusView({ report, watching }: { report: StatusReport; watchin
         {report.nodes.map((node) => (
           <Box key={node.name} flexDirection="column" borderStyle="round" borderColor={node.status.healthy ? 'green' : 'red'} paddingX={1} marginRight={1} width={58}>
             <Text bold color={node.status.healthy ? 'green' : 'red'}>
-              {node.status.healthy ? '✔' : '✖'} {node.name} {node.address ?? ''} ({node.status.cluster})
+              {node.status.healthy ? '✔' : '✖'} {node.name} ({node.status.cluster})
             </Text>
-            {statusRows(node.status).map(([label, value]) => (
+            {statusRows(node).map(([label, value]) => (
               <Text key={label}>
                 <Text dimColor>{label.padEnd(12)}</Text> {value}
               </Text>
@@ -22,6 +22,7 @@ export function StatusView({ report, watching }: { report: StatusReport; watchin
                 ! {problem}
               </Text>
             ))}
+            {node.status.fenced?.restore ? <Text>next step: {node.status.fenced.restore}</Text> : null}
           </Box>
         ))}
       </Box>

@@ -51,6 +51,7 @@ export function pairAnswers(overrides: Partial<Answers>): Answers {
     synchronous: false,
     slotName: 'ha_slave',
     masterWaitSeconds: 10,
+    replayTimeoutSeconds: 60,
     ...overrides,
   };
 }

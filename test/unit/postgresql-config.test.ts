@@ -6,7 +6,7 @@ import { serviceArgv } from '../../installers/postgresql/cluster.js';
 import { cloneBytesNeeded } from '../../installers/postgresql/slave-preflight.js';
 
 const GB = 1024 ** 3;
-const base = { address: '10.0.0.11', port: 5432, freeBytes: 80 * GB, buildVersion: '0.1.0' };
+const base = { address: '10.0.0.11', port: 5432, freeBytes: 80 * GB, buildVersion: '0.1.0', standby: { peer: '10.0.0.12', user: 'replicator', slot: 'ha_slave', passfile: '/var/lib/postgresql/.pgpass' } };
 
 test('the conf.d file: replication settings, listen on the node and localhost, version marker', (t) => {
   const text = confFile(base);
@@ -20,19 +20,26 @@ test('the conf.d file: replication settings, listen on the node and localhost, v
     'hot_standby = on',
     "password_encryption = 'scram-sha-256'",
     "max_slot_wal_keep_size = '16384MB'",
-    "synchronous_standby_names = ''",
+    "primary_conninfo = 'host=10.0.0.12 port=5432 user=replicator passfile=/var/lib/postgresql/.pgpass application_name=ha_slave'",
+    "primary_slot_name = 'ha_slave'",
     "ha_install.version = '0.1.0'",
   ]) {
     t.true(text.split('\n').includes(line), line);
   }
   t.false(text.includes('unix_socket_directories'));
+  t.false(/^synchronous_standby_names/m.test(text), 'synchronous replication follows the roles, set by ALTER SYSTEM on the primary');
+});
+
+test('primary_conninfo quotes what libpq needs quoted: a passfile path with a space or a quote', (t) => {
+  const text = confFile({ ...base, standby: { ...base.standby, passfile: "/var/lib/post gres/o'brien" } });
+  // libpq reads passfile='/var/lib/post gres/o\'brien'; postgresql.conf doubles the quotes and the backslash around it.
+  t.true(text.split('\n').includes(String.raw`primary_conninfo = 'host=10.0.0.12 port=5432 user=replicator passfile=''/var/lib/post gres/o\\''brien'' application_name=ha_slave'`), text);
 });
 
 test('the demo pair on loopback listens only on its own address, with its own socket directory', (t) => {
-  const text = confFile({ ...base, address: '127.0.0.11', socketDir: '/var/run/postgresql/ha-demo-master', synchronousStandby: 'ha_slave' });
+  const text = confFile({ ...base, address: '127.0.0.11', socketDir: '/var/run/postgresql/ha_demo_11' });
   t.regex(text, /^listen_addresses = '127\.0\.0\.11'$/m);
-  t.regex(text, /^unix_socket_directories = '\/var\/run\/postgresql\/ha-demo-master'$/m);
-  t.regex(text, /^synchronous_standby_names = 'ha_slave'$/m);
+  t.regex(text, /^unix_socket_directories = '\/var\/run\/postgresql\/ha_demo_11'$/m);
 });
 
 test('slot WAL cap: 20% of free disk in whole GB, between 1 GB and 100 GB', (t) => {

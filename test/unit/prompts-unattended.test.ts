@@ -13,7 +13,7 @@ function capture() {
 
 const plan: Plan = {
   title: 'Install plan',
-  actions: [{ id: 'packages', kind: 'packages', title: 'Install packages', manager: 'apt', install: ['postgresql-16'], present: [] }],
+  actions: [{ id: 'packages', kind: 'command', title: 'Install OS packages postgresql-16', argv: ['apt-get', 'install', '-y', 'postgresql-16'] }],
   notes: ['haproxy is already installed'],
 };
 
@@ -72,7 +72,7 @@ test('json mode prints one parseable JSON object per line', async (t) => {
     'a repeated whole percent is not printed again',
   );
   t.like(events[1], { event: 'step', id: 'checks', title: 'Requirement check', state: 'running' });
-  t.like(events[3], { event: 'plan', title: 'Install plan', actions: [{ id: 'packages', kind: 'packages', title: 'Install packages' }], diffs: '+listen 5432' });
+  t.like(events[3], { event: 'plan', title: 'Install plan', actions: [{ id: 'packages', kind: 'command', title: 'Install OS packages postgresql-16' }], diffs: '+listen 5432' });
   t.like(events[5], { event: 'progress', type: 'progress', id: 'packages', percent: 10 });
   t.like(events[7], { event: 'summary', title: 'Done', lines: ['master 10.0.0.1'] });
 });

@@ -20,7 +20,7 @@ const rows: CheckRow[] = [
 const plan: Plan = {
   title: 'Install plan for the master',
   actions: [
-    { id: 'packages', kind: 'packages', title: 'Install postgresql-16 and haproxy', manager: 'apt', install: ['postgresql-16'], present: [] },
+    { id: 'packages', kind: 'command', title: 'Install postgresql-16 and haproxy', argv: ['apt-get', 'install', '-y', 'postgresql-16'] },
     { id: 'hba', kind: 'block', title: 'Allow replication in pg_hba.conf', path: '/etc/pg_hba.conf', marker: 'ha-install', content: 'x', position: 'top' },
   ],
   notes: ['haproxy is already installed'],

@@ -1,52 +1,50 @@
-import { join } from 'node:path';
 import type { Answers } from '../../answers/types.js';
-import { BackupStore } from '../../engine/backups.js';
-import { Journal } from '../../engine/journal.js';
-import { applyPlan } from '../../engine/runner.js';
-import { BugError } from '../../system/errors.js';
+import { commandLine } from '../../system/invocation.js';
 import { version } from '../../version.js';
-import { writeState } from '../state.js';
-import type { InstallContext } from '../context.js';
+import { readLocal } from '../../../installers/postgresql/live.js';
+import { clusterRef } from '../../../installers/postgresql/context.js';
+import { writeState, type NodeState } from '../state.js';
+import { replicates, type InstallContext } from '../context.js';
 
-/** Applies the confirmed plan: backups first, a journal for resuming, progress to the front end. */
-export async function applyInstall(ctx: InstallContext): Promise<void> {
-  if (!ctx.plan) throw new BugError('apply called before the plan was built');
-  const backups = new BackupStore(join(ctx.options.stateDir, 'backups', ctx.stamp));
-  const journal = new Journal(join(ctx.options.stateDir, 'journal.json'), ctx.plan);
-  if (journal.resumed) ctx.ui.message('info', 'An earlier run of this plan was interrupted: resuming where it stopped.');
-  await applyPlan(ctx.plan, {
-    log: ctx.log,
-    backups,
-    journal,
-    stamp: ctx.stamp,
-    secrets: ctx.answers.backupPassword ? { backupPassword: ctx.answers.backupPassword.value } : {},
-    onEvent: (event) => ctx.ui.progress(event),
-  });
+/** After the apply: the node's state (the pair, read back from PostgreSQL where there is one) and the next steps. */
+export async function recordInstall(ctx: InstallContext): Promise<void> {
   const a = ctx.answers as Answers;
-  writeState(ctx.options.stateDir, {
-    version,
-    mode: a.mode,
-    masterIp: a.masterIp,
-    slaveIp: a.slaveIp,
-    pgVersion: a.pgVersion,
-    pgCluster: a.pgCluster,
-    pgPort: a.pgPort,
-    pgSocketDir: a.pgSocketDir,
-    replicationUser: a.replicationUser,
-    slotName: a.slotName,
-    installedAt: new Date().toISOString(),
-  });
-  if (backups.files.length > 0) ctx.notes.push(`backups of changed files: ${backups.directory}`);
+  const nodes = a.masterIp && a.slaveIp ? [a.masterIp, a.slaveIp].map((address) => ({ address, port: a.pgPort })) : [];
+  const state: NodeState = {
+    format: 2,
+    buildVersion: version,
+    installedAs: a.mode,
+    self: a.mode === 'master' ? a.masterIp : a.mode === 'slave' ? a.slaveIp : undefined,
+    nodes,
+    history: [],
+    updatedAt: new Date().toISOString(),
+  };
+  if (replicates(a)) {
+    const live = await readLocal(clusterRef({ answers: a, facts: ctx.facts }), ctx.log);
+    Object.assign(state, {
+      pgVersion: live.cluster.version,
+      pgCluster: live.cluster.name,
+      pgSocketDir: a.pgSocketDir,
+      replicationUser: a.replicationUser,
+      slotName: a.slotName,
+      synchronous: a.synchronous,
+      systemIdentifier: live.systemId,
+      history: live.history ?? [],
+    });
+  }
+  writeState(ctx.options.stateDir, state);
+  ctx.next.push(...nextSteps(ctx));
 }
 
-/** Next steps, as the admin needs them after each mode. */
-export function nextSteps(answers: Partial<Answers>, dryRun: boolean): string[] {
-  if (dryRun) return ['This was a dry run: nothing was changed. Run again without --dry-run to apply the plan.'];
+/** Next steps, as the admin needs them after each mode, in commands that work as printed. */
+export function nextSteps(ctx: Pick<InstallContext, 'answers' | 'invocation'>): string[] {
+  const { answers } = ctx;
+  const status = commandLine(ctx.invocation, ['status']);
   switch (answers.mode) {
     case 'master':
-      return [`Now run ha-install on the slave ${answers.slaveIp} and choose 3 (HA slave).`, 'Then check the pair with: sudo ha-install status'];
+      return [`Now run ha-install on the slave ${answers.slaveIp} and choose 3 (HA slave).`, `Then check the pair with: ${status}`];
     case 'slave':
-      return [`This server replicates from the master ${answers.masterIp}.`, 'Check the pair with: sudo ha-install status'];
+      return [`This server replicates from the master ${answers.masterIp}.`, `Check the pair with: ${status}`];
     case 'load-balancer':
       return ['HAProxy is installed. Its configuration for the pair comes with a later version of ha-install.'];
     default:

@@ -1,14 +1,11 @@
-import type { Answers } from '../../answers/types.js';
 import { join } from 'node:path';
+import type { Answers } from '../../answers/types.js';
 import type { Action, Plan, StepAction } from '../../engine/actions.js';
-import { BackupStore } from '../../engine/backups.js';
-import { Journal } from '../../engine/journal.js';
-import { applyPlan } from '../../engine/runner.js';
-import { postgresqlVersions } from '../../system/facts.js';
 import { renderPlan } from '../../engine/plan-printer.js';
-import { CancelledError } from '../../system/errors.js';
+import { postgresqlVersions } from '../../system/facts.js';
 import { planPackages } from '../../../installers/packages/index.js';
 import { postgresqlPlan } from '../../../installers/postgresql/index.js';
+import { applyWithJournal, journalPath } from '../common-steps.js';
 import { modeTitles } from './mode.js';
 import { settle } from './settle.js';
 import { replicates, type InstallContext } from '../context.js';
@@ -21,7 +18,7 @@ export async function buildPlan(ctx: InstallContext): Promise<Plan> {
   const actions: Action[] = [];
   const notes: string[] = [];
   const packages = await planPackages(answers, ctx.facts, ctx.log);
-  if (packages.action) actions.push(packages.action);
+  actions.push(...packages.actions);
   if (packages.note) notes.push(packages.note);
   if (replicates(answers)) {
     const installed = answers.pgVersion === undefined ? ctx.facts.postgresqlVersions.length > 0 : ctx.facts.postgresqlVersions.includes(answers.pgVersion);
@@ -47,28 +44,7 @@ function deferredPostgresql(ctx: InstallContext): StepAction {
       const facts = { ...ctx.facts, postgresqlVersions: postgresqlVersions() };
       const plan: Plan = { title: 'PostgreSQL replication', actions: await postgresqlPlan({ answers, facts, log: apply.log }), notes: [] };
       ctx.ui.showPlan(plan, renderPlan(plan).diffs);
-      await applyPlan(plan, {
-        log: apply.log,
-        backups: new BackupStore(join(ctx.options.stateDir, 'backups', ctx.stamp)),
-        journal: new Journal(join(ctx.options.stateDir, 'journal-postgresql.json'), plan),
-        onEvent: (event) => ctx.ui.progress(event),
-        secrets: apply.secrets,
-        stamp: ctx.stamp,
-      });
+      await applyWithJournal(ctx, plan, journalPath(ctx, '-postgresql'));
     },
   };
-}
-
-/** Shows the plan with file diffs. A dry run ends here; otherwise the admin confirms (or --yes). */
-export async function showPlan(ctx: InstallContext): Promise<void> {
-  ctx.plan = await buildPlan(ctx);
-  const { summary, diffs } = renderPlan(ctx.plan);
-  ctx.log.info(`plan:\n${summary}`);
-  ctx.ui.showPlan(ctx.plan, diffs);
-}
-
-export async function confirmPlan(ctx: InstallContext): Promise<void> {
-  if (ctx.options.dryRun || ctx.options.yes || ctx.sources.prompter === undefined) return;
-  const go = await ctx.ui.confirm({ field: 'confirm', message: 'Apply this plan now?', initial: true });
-  if (!go) throw new CancelledError('You chose not to apply the plan: nothing was changed.');
 }

@@ -36,6 +36,7 @@ export async function askReplication(ctx: InstallContext): Promise<void> {
     if (weak) throw new InputError('The backup password is too weak.', [{ field: 'postgresql.backup-password', message: weak, fix: 'choose a longer password mixing letters, digits and symbols' }]);
   }
   a.backupPassword = secret;
+  ctx.secrets.backupPassword = secret.value;
   ctx.log.redact(secret.value);
   if (a.mode === 'master') {
     a.synchronous = await resolveAnswer('synchronous', ctx.sources, a, {
