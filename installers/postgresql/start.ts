@@ -73,8 +73,9 @@ const settingLines = (text: string | undefined): string[] =>
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
 
+/** pg_ctl.conf's pg_ctl_options: the last line wins, as postgresql-common reads the file. */
 function pgCtlOptions(text: string | undefined): string {
-  const line = settingLines(text).find((l) => /^pg_ctl_options\s*=/.test(l));
+  const line = settingLines(text).filter((l) => /^pg_ctl_options\s*=/.test(l)).at(-1);
   return (line?.replace(/^pg_ctl_options\s*=\s*/, '') ?? '').replace(/^'(.*)'$/, '$1').trim();
 }
 
@@ -88,7 +89,10 @@ export function directStartPlan(cluster: Cluster, host: StartHost = realHost): D
   if (!cluster.exists || !info) return { fallback: 'pg_lsclusters does not know the cluster' };
   if (info.mode === 'disabled') return { fallback: 'start.conf says disabled' };
   if (settingLines(host.read(`${cluster.confDir}/environment`)).length > 0) return { fallback: `${cluster.confDir}/environment sets variables` };
-  if (pgCtlOptions(host.read(`${cluster.confDir}/pg_ctl.conf`)) !== '') return { fallback: `${cluster.confDir}/pg_ctl.conf sets pg_ctl_options` };
+  // `-p <ha-install's start guard>` is ours (guard-plan.ts): passed on as pg_ctlcluster would; any other option is the admin's.
+  const pgCtl = pgCtlOptions(host.read(`${cluster.confDir}/pg_ctl.conf`));
+  const guard = pgCtl.match(/^-p\s+(\S+)$/)?.[1];
+  if (pgCtl !== '' && guard === undefined) return { fallback: `${cluster.confDir}/pg_ctl.conf sets pg_ctl_options` };
   if (host.stat(`${cluster.dataDir}/postmaster.pid`)) return { fallback: 'a postmaster.pid is present (pg_ctlcluster decides whether it is stale)' };
   if (!info.logFile || !host.stat(info.logFile)) return { fallback: 'the log file does not exist yet' };
   const runDir = host.stat(RUN_DIR);
@@ -110,7 +114,7 @@ export function directStartPlan(cluster: Cluster, host: StartHost = realHost): D
     options.push(['external_pid_file', `${RUN_DIR}/${cluster.version}-${cluster.name}.pid`]);
   }
   const lang = info.config.lc_messages;
-  const unsafe = [...options.map(([, value]) => value), cluster.dataDir, info.logFile, lang ?? ''].find((v) => v !== '' && !SHELL_SAFE.test(v));
+  const unsafe = [...options.map(([, value]) => value), cluster.dataDir, info.logFile, lang ?? '', guard ?? ''].find((v) => v !== '' && !SHELL_SAFE.test(v));
   if (unsafe !== undefined) return { fallback: `${unsafe} has characters a shell would read` };
 
   return {
@@ -120,6 +124,7 @@ export function directStartPlan(cluster: Cluster, host: StartHost = realHost): D
       // -W: pg_ctl -w checks readiness every 100 ms; waitUntilReady checks every 10 ms.
       `${binDir(cluster.version)}/pg_ctl`, 'start', '-W',
       '-D', cluster.dataDir, '-l', info.logFile,
+      ...(guard ? ['-p', guard] : []),
       '-o', options.map(([name, value]) => `-c ${name}="${value}"`).join(' '),
     ],
   };

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { bin, root, runCli } from '../helpers/cli.js';
-import { dataDir, DemoEnv, eventually, machineState, port, psql, socketDir, version, type StatusJson } from '../helpers/demo.js';
+import { clusterName, dataDir, DemoEnv, eventually, machineState, port, psql, socketDir, version, type StatusJson } from '../helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -18,8 +18,8 @@ const env = new DemoEnv();
 let before: Record<string, string> | undefined;
 const partial = `${dataDir('slave')}.partial`;
 const parent = `/var/lib/postgresql/${version}`;
-const asides = () => readdirSync(parent).filter((e) => e.startsWith('ha-demo-slave.ha-install-'));
-const journalDone = () => (JSON.parse(readFileSync(join(env.demoDir, 'slave', 'journal.json'), 'utf8')) as { done: string[] }).done;
+const asides = () => readdirSync(parent).filter((e) => e.startsWith(`${clusterName.slave}.ha-install-`));
+const journalDone = () => (JSON.parse(readFileSync(join(env.nodeDir('slave'), 'journal.json'), 'utf8')) as { done: string[] }).done;
 const rows = (node: 'master' | 'slave') => psql(node, `SELECT (SELECT count(*) FROM pgbench_accounts) || '|' || (SELECT sum(n) FROM demo_probe)`, { reject: false }).then((r) => r.out);
 
 /** PG_VERSION and pg_control of a stopped data directory: the same bytes wherever it is moved. */
@@ -47,7 +47,7 @@ function clonesRunning(): number[] {
 test.before(async (t) => {
   t.timeout(8 * 60_000); // the lock may wait for the other files that use 127.0.0.11/12
   await acquireLoopbackLock({ log: (line) => t.log(line) });
-  DemoEnv.assertNoDemo();
+  await DemoEnv.clearLeftovers();
   before = await machineState();
   const demo = await env.demo();
   if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
@@ -70,7 +70,7 @@ test.after.always(async () => {
  * process group), waits until pg_basebackup has written into `.partial`, then interrupts it.
  */
 async function interruptClone(t: ExecutionContext, interrupt: (pid: number) => void): Promise<{ result: Result; old: string }> {
-  await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'stop']);
+  await execa('pg_ctlcluster', [String(version), clusterName.slave, 'stop']);
   const old = fingerprint(dataDir('slave'));
   t.truthy(old, 'the slave data directory is there before the run');
   const child = execa('node', [bin, ...env.slaveArgs()], { detached: true, reject: false, stdin: 'ignore', cwd: root, env: { FORCE_COLOR: '0' } });

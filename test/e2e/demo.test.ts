@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, snapshot } from '../helpers/cli.js';
-import { confDir, dataDir, DemoEnv, eventually, machineState, psql, version, type StatusJson } from '../helpers/demo.js';
+import { clusterName, confDir, dataDir, DemoEnv, eventually, machineState, psql, version, type StatusJson } from '../helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -19,7 +19,7 @@ let before: Record<string, string> | undefined;
 test.before(async (t) => {
   t.timeout(6 * 60_000); // the lock may wait for the other files that use 127.0.0.11/12
   await acquireLoopbackLock({ log: (line) => t.log(line) });
-  DemoEnv.assertNoDemo();
+  await DemoEnv.clearLeftovers();
   before = await machineState();
 });
 
@@ -75,16 +75,17 @@ test.serial('a second demo run changes nothing: same files, no restart, every fi
   t.is(snapshot(confs), files, 'configuration files unchanged');
   t.is((await psql('master', 'SELECT pg_postmaster_start_time()')).out, started.master, 'master not restarted');
   t.is((await psql('slave', 'SELECT pg_postmaster_start_time()')).out, started.slave, 'slave not restarted');
-  // "[3/7] Write /etc/.../ha-install.conf ... done (unchanged)": the conf.d file, pg_hba block and .pgpass of both nodes.
-  const fileActions = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] (Write|Allow|Store) .* \.\.\. done/.test(l));
-  t.is(fileActions.length, 6, fileActions.join('\n'));
+  // "[3/7] Write /etc/.../ha-install.conf ... done (unchanged)": on both nodes the conf.d file, the pg_hba block,
+  // .pgpass, the start guard, its settings and its pg_ctl.conf line; on the slave also standby.signal.
+  const fileActions = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] (Write|Allow|Store|Make|Mark) .* \.\.\. done/.test(l));
+  t.is(fileActions.length, 13, fileActions.join('\n'));
   for (const line of fileActions) t.regex(line, /\(unchanged\)$/);
   t.notRegex(result.stderr, /Clone the master|Move the old data directory|restarted/);
   t.regex(result.stdout, /The pair is healthy\./);
 });
 
 test.serial('status exits 1 and names the problem while the slave is down', async (t) => {
-  await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'stop']);
+  await execa('pg_ctlcluster', [String(version), clusterName.slave, 'stop']);
   try {
     const text = await env.cli(['status']);
     t.is(text.exitCode, 1);
@@ -97,7 +98,7 @@ test.serial('status exits 1 and names the problem while the slave is down', asyn
     t.false(report.healthy);
     t.like(report.nodes[1]!.status, { role: 'down', problems: ['PostgreSQL is not running'] });
   } finally {
-    await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'start']);
+    await execa('pg_ctlcluster', [String(version), clusterName.slave, 'start']);
   }
   t.true(await eventually(async () => (await env.cli(['status'])).exitCode === 0, 30_000), 'healthy again after the start');
 });
@@ -106,7 +107,7 @@ function slaveFiles(): string {
   const data = dataDir('slave');
   return JSON.stringify({
     conf: snapshot([confDir('slave')]),
-    data: readdirSync(`/var/lib/postgresql/${version}`).filter((e) => e.startsWith('ha-demo-slave')),
+    data: readdirSync(`/var/lib/postgresql/${version}`).filter((e) => e.startsWith(clusterName.slave)),
     pgVersion: readFileSync(`${data}/PG_VERSION`, 'utf8'),
     standby: existsSync(`${data}/standby.signal`),
   });

@@ -139,15 +139,22 @@ test.serial('slave install: clone, streaming, marker row; password never in ps, 
   );
   const ps = execa('sh', ['-c', 'while :; do ps -eww -o args; sleep 0.02; done'], { reject: false, buffer: true, maxBuffer: 1e9 });
   const started = Date.now();
-  const notes = await apply('slave', actions, log);
+  let notes: string[];
+  try {
+    notes = await apply('slave', actions, log, { backupPassword: password });
+  } finally {
+    ps.kill(); // a failed apply must not leave the sampler running: the test file would never end
+  }
   t.log(`slave apply ${Date.now() - started} ms; ${notes.filter((n) => /clone|apply-settings|verify/.test(n)).join('; ')}`);
-  ps.kill();
   const seen = String((await ps).stdout);
   t.true(seen.includes('pg_basebackup'), 'the sampler saw the clone');
   t.false(seen.includes('aqwe123'), 'password not in any argv');
   const auto = readFileSync(`/var/lib/postgresql/${version}/${slaveRef.name}/postgresql.auto.conf`, 'utf8');
   t.false(auto.includes('aqwe123'));
-  t.regex(auto, /passfile=''\/var\/lib\/postgresql\/\.pgpass-ha-test''/);
+  t.false(auto.includes('primary_conninfo'), 'no standby settings in postgresql.auto.conf: clones and rewinds copy that file');
+  const conf = readFileSync(`/etc/postgresql/${version}/${slaveRef.name}/conf.d/ha-install.conf`, 'utf8');
+  t.regex(conf, /^primary_conninfo = 'host=127\.0\.0\.11 port=5441 user=replicator passfile=\/var\/lib\/postgresql\/\.pgpass-ha-test application_name=ha_slave'$/m);
+  t.false(conf.includes('aqwe123'));
   t.false(readFileSync(log.path!, 'utf8').includes('aqwe123'), 'password not in the log');
   t.is(statSync(pgpassPath).mode & 0o777, 0o600);
   t.is(await sqlValue(slaveRef, `SELECT status FROM pg_stat_wal_receiver`, log), 'streaming');
@@ -157,7 +164,7 @@ test.serial('slave install: clone, streaming, marker row; password never in ps, 
 test.serial('slave re-run on a streaming standby skips the clone', async (t) => {
   const actions = await planSlave(await slaveCtx());
   t.false(actions.some((a) => a.id === 'postgresql.clone' || a.kind === 'move-aside'));
-  await apply('slave again', actions, log);
+  await apply('slave again', actions, log, { backupPassword: password });
   t.is(await sqlValue(slaveRef, `SELECT count(*) FROM ha_install.events WHERE event = 'slave-verified'`, log), '2');
 });
 
@@ -174,6 +181,7 @@ test.serial('status on both nodes', async (t) => {
   const master = await readStatus({ cluster: masterRef, slotName: 'ha_slave', log });
   t.like(master, { role: 'primary', peer: '127.0.0.12', replication: 'streaming', healthy: true, slot: { name: 'ha_slave', active: true } });
   t.is(master.lastEvent?.event, 'slave-verified');
+  t.is(await sqlValue(masterRef, `SELECT count(*) FROM ha_install.events WHERE event = 'installed' AND node = '127.0.0.12' AND detail LIKE 'slave, %'`, log), '1', 'the slave recorded its install in the pair\'s history on the master, once');
   const slave = await readStatus({ cluster: slaveRef, log });
   t.like(slave, { role: 'standby', peer: '127.0.0.11', replication: 'streaming', healthy: true, timeline: 1 });
 });

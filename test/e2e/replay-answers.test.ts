@@ -31,7 +31,7 @@ for (const file of readdirSync(join(fixtures, 'answers')).filter((f) => f.endsWi
     }
     t.is(result.exitCode, 0, result.stderr);
     t.regex(result.stderr, /Dry run complete/);
-    t.regex(result.stderr, /Install OS packages|OS packages skipped/);
+    t.regex(result.stderr, /Install OS packages|OS packages (skipped|already installed)/);
     t.notRegex(result.stderr + result.stdout, /Corr3ct-Horse-Battery/);
   });
 }

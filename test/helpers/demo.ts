@@ -10,8 +10,15 @@ import { installedVersion } from './postgresql.js';
 /** Building blocks for the tests that run `ha-install demo` for real (they hold the loopback lock). */
 
 export const version = installedVersion();
-export const port = 5440;
-export const clusterName = { master: 'ha-demo-master', slave: 'ha-demo-slave' } as const;
+/**
+ * The tests' own demo: another port and other cluster names than an admin's `ha-install demo`
+ * (5440, ha_demo_11/12), so a demo the admin left up is neither used nor touched (the suite's
+ * network namespace keeps its addresses apart too).
+ */
+export const port = 5450;
+export const clusterPrefix = 't_demo';
+export const clusterName = { master: `${clusterPrefix}_11`, slave: `${clusterPrefix}_12` } as const;
+export const address = { master: '127.0.0.11', slave: '127.0.0.12' } as const;
 export type Node = keyof typeof clusterName;
 export const confDir = (node: Node) => `/etc/postgresql/${version}/${clusterName[node]}`;
 export const dataDir = (node: Node) => `/var/lib/postgresql/${version}/${clusterName[node]}`;
@@ -60,11 +67,15 @@ export class DemoEnv {
   readonly demoDir = join(this.state, 'demo');
   up = false;
 
-  /** Refuses to touch a demo pair this test did not build (the admin's own, or a crashed run's). */
-  static assertNoDemo(): void {
-    const present = (['master', 'slave'] as const).filter((n) => existsSync(confDir(n)) || existsSync(dataDir(n)));
-    if (present.length > 0) {
-      throw new Error(`demo clusters already exist (${present.map(confDir).join(', ')}): remove them with \`ha-install demo --down\` (or pg_dropcluster) first`);
+  /**
+   * Removes what a crashed earlier run of these tests left: clusters with the tests' own names
+   * (never an admin's demo, whose names and port differ).
+   */
+  static async clearLeftovers(): Promise<void> {
+    for (const node of ['master', 'slave'] as const) {
+      if (!existsSync(confDir(node)) && !existsSync(dataDir(node))) continue;
+      await execa('pg_dropcluster', ['--stop', String(version), clusterName[node]], { reject: false });
+      for (const dir of [confDir(node), dataDir(node), socketDir(node)]) rmSync(dir, { recursive: true, force: true });
     }
   }
 
@@ -74,11 +85,16 @@ export class DemoEnv {
 
   /** The slave install alone, as the demo runs it. */
   slaveArgs(answers = join(this.demoDir, 'slave.yaml')): string[] {
-    return ['--state-dir', join(this.demoDir, 'slave'), '--log-dir', this.logs, '--answers', answers, '--yes'];
+    return ['--state-dir', this.nodeDir('slave'), '--log-dir', this.logs, '--answers', answers, '--yes'];
+  }
+
+  /** Where a demo node keeps its state (the demo names its folders by address). */
+  nodeDir(node: Node): string {
+    return join(this.demoDir, address[node]);
   }
 
   async demo(): Promise<CliResult> {
-    const result = await this.cli(['demo']);
+    const result = await this.cli(['demo', '--port', String(port), '--cluster-prefix', clusterPrefix]);
     this.up = this.up || existsSync(this.demoDir);
     return result;
   }

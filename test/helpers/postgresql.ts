@@ -9,6 +9,7 @@ import { applyPlan } from '../../src/engine/runner.js';
 import { gatherFacts, type MachineFacts } from '../../src/system/facts.js';
 import { Logger } from '../../src/system/log.js';
 import type { PostgresqlContext } from '../../installers/postgresql/context.js';
+import { postgresqlHandlers } from '../../installers/postgresql/handlers.js';
 
 /** Building blocks for end-to-end tests against real PostgreSQL clusters on loopback. */
 
@@ -77,6 +78,7 @@ export async function apply(title: string, actions: Action[], log: Logger, secre
     backups: new BackupStore(join(dir, 'backups')),
     journal: new Journal(join(dir, 'journal.json'), plan),
     secrets,
+    handlers: postgresqlHandlers,
     stamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
     onEvent: (event) => {
       if (event.type === 'start') started.set(event.id, Date.now());

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# npm test: everything the suite needs, the build, then every test.
+#
+# The suite runs in a network namespace of its own (unshare --net, loopback only): its
+# 127.0.0.10-13 addresses, routes and cut-off rules are its own, so an admin's own demo pair on
+# this machine's loopback is never touched, and no test packet can leave the machine.
+# Arguments go to ava (npm test -- test/unit).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/test-deps.sh || exit 1
+npm run build || exit 1
+unshare --net -- sh -c 'ip link set lo up && exec npx ava "$@"' ava "$@"
