@@ -47,7 +47,7 @@ function clonesRunning(): number[] {
 test.before(async (t) => {
   t.timeout(8 * 60_000); // the lock may wait for the other files that use 127.0.0.11/12
   await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await DemoEnv.clearLeftovers();
+  await env.clearLeftovers();
   before = await machineState();
   const demo = await env.demo();
   if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);

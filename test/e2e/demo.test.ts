@@ -19,7 +19,7 @@ let before: Record<string, string> | undefined;
 test.before(async (t) => {
   t.timeout(6 * 60_000); // the lock may wait for the other files that use 127.0.0.11/12
   await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await DemoEnv.clearLeftovers();
+  await env.clearLeftovers();
   before = await machineState();
 });
 

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runCli, type CliResult } from './cli.js';
 import { installedVersion } from './postgresql.js';
@@ -58,7 +58,13 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_0
   return check();
 }
 
-/** A demo with its own temporary --state-dir and --log-dir. */
+/** Which demo pair a test file builds: its own cluster names and port, so files never share one. */
+export interface PairNames {
+  prefix: string;
+  port: number;
+}
+
+/** A demo with its own temporary --state-dir and --log-dir, and its own cluster names and port. */
 export class DemoEnv {
   readonly root = mkdtempSync(join(tmpdir(), 'ha-demo-test-'));
   /** Not created beforehand: `demo --down` then removes it too. */
@@ -67,20 +73,55 @@ export class DemoEnv {
   readonly demoDir = join(this.state, 'demo');
   up = false;
 
+  constructor(readonly names: PairNames = { prefix: clusterPrefix, port }) {}
+
+  cluster(node: Node): string {
+    return `${this.names.prefix}_${address[node].split('.').at(-1)}`;
+  }
+
+  confDir(node: Node): string {
+    return `/etc/postgresql/${version}/${this.cluster(node)}`;
+  }
+
+  dataDir(node: Node): string {
+    return `/var/lib/postgresql/${version}/${this.cluster(node)}`;
+  }
+
+  socketDir(node: Node): string {
+    return `/var/run/postgresql/${this.cluster(node)}`;
+  }
+
+  /** psql as postgres through the node's own socket directory; `-At` output, trimmed. */
+  async psql(node: Node, sql: string, options: { reject?: boolean } = {}): Promise<{ exitCode: number; out: string; err: string }> {
+    const result = await execa('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', this.socketDir(node), '-p', String(this.names.port), '-d', 'postgres', '-c', sql], {
+      reject: options.reject ?? true,
+      cwd: '/',
+    });
+    return { exitCode: result.exitCode ?? -1, out: String(result.stdout).trim(), err: String(result.stderr) };
+  }
+
   /**
-   * Removes what a crashed earlier run of these tests left: clusters with the tests' own names
+   * Removes what a crashed earlier run of this test file left: clusters with its own names
    * (never an admin's demo, whose names and port differ).
    */
-  static async clearLeftovers(): Promise<void> {
+  async clearLeftovers(): Promise<void> {
     for (const node of ['master', 'slave'] as const) {
-      if (!existsSync(confDir(node)) && !existsSync(dataDir(node))) continue;
-      await execa('pg_dropcluster', ['--stop', String(version), clusterName[node]], { reject: false });
-      for (const dir of [confDir(node), dataDir(node), socketDir(node)]) rmSync(dir, { recursive: true, force: true });
+      const parent = dirname(this.dataDir(node));
+      const leftovers = readdirSync(parent).filter((entry) => entry === this.cluster(node) || entry.startsWith(`${this.cluster(node)}.`));
+      if (!existsSync(this.confDir(node)) && leftovers.length === 0) continue;
+      await execa('pg_dropcluster', ['--stop', String(version), this.cluster(node)], { reject: false });
+      for (const dir of [this.confDir(node), this.socketDir(node), ...leftovers.map((entry) => join(parent, entry))]) rmSync(dir, { recursive: true, force: true });
     }
   }
 
+
   cli(args: string[]): Promise<CliResult> {
     return runCli(['--state-dir', this.state, '--log-dir', this.logs, ...args]);
+  }
+
+  /** `ha-install demo run ADDRESS ...` as an admin types it. */
+  run(node: Node, args: string[]): Promise<CliResult> {
+    return this.cli(['demo', 'run', address[node], ...args]);
   }
 
   /** The slave install alone, as the demo runs it. */
@@ -94,7 +135,7 @@ export class DemoEnv {
   }
 
   async demo(): Promise<CliResult> {
-    const result = await this.cli(['demo', '--port', String(port), '--cluster-prefix', clusterPrefix]);
+    const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix]);
     this.up = this.up || existsSync(this.demoDir);
     return result;
   }
@@ -120,4 +161,21 @@ export class DemoEnv {
 export interface StatusJson {
   healthy: boolean;
   nodes: Array<{ name: string; status: { role: string; healthy: boolean; problems: string[]; replication?: string; slot?: { name: string; active: boolean } } }>;
+}
+
+/** The postmaster's pid of a running data directory. */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+}
+
+/** kill -9 of a node's postmaster (its backends follow), as a crash or an OOM kill would: no clean shutdown. */
+export async function crash(env: DemoEnv, node: Node): Promise<void> {
+  const pid = postmasterPid(env.dataDir(node));
+  process.kill(pid, 'SIGKILL');
+  await eventually(async () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'), 10_000);
+}
+
+/** pg_ctlcluster, as an admin types it (the start guard runs from pg_ctl.conf). */
+export function pgCtlCluster(env: DemoEnv, node: Node, op: 'start' | 'stop'): Promise<unknown> {
+  return execa('pg_ctlcluster', [String(version), env.cluster(node), op], { cwd: '/' });
 }
