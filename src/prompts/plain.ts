@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { CancelledError } from '../system/errors.js';
 import { createLineReporter, streamWriter } from './line-reporter.js';
-import type { FrontEnd, Validate } from './prompter.js';
+import { menuLabel, type FrontEnd, type Validate } from './prompter.js';
 
 export interface PlainOptions {
   logPath?: string;
@@ -40,7 +40,8 @@ export function createPlainFrontEnd(options: PlainOptions = {}): FrontEnd {
         select(
           {
             message: q.message,
-            choices: q.choices.map((choice) => ({ value: choice.value, name: choice.label, description: choice.hint })),
+            // The numbers shown are the ones inquirer's select moves to when typed.
+            choices: q.choices.map((choice, index) => ({ value: choice.value, name: menuLabel(q.choices, index), description: choice.hint })),
             default: q.initial,
           },
           ctx,

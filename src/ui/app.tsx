@@ -4,15 +4,24 @@ import { Spinner } from '@inkjs/ui';
 import { ProgressPanel } from './progress-panel.js';
 import { PromptPanel } from './prompt-panel.js';
 import { StepList } from './step-list.js';
+import { numberedMenuLimit } from '../prompts/prompter.js';
 import type { PendingPrompt, WizardState, WizardStore } from './store.js';
 import { TranscriptLine } from './transcript.js';
 
-const keyHints: Record<PendingPrompt['kind'], string> = {
-  select: 'Enter confirm · ↑↓ choose · Ctrl-C cancel',
-  text: 'Enter confirm · Ctrl-C cancel',
-  secret: 'Enter confirm · Ctrl-C cancel',
-  confirm: 'y yes · n no · Ctrl-C cancel',
-};
+function keyHint(prompt: PendingPrompt | undefined): string {
+  switch (prompt?.kind) {
+    case undefined:
+      return 'Ctrl-C cancel';
+    case 'select': {
+      const numbers = prompt.choices.length <= numberedMenuLimit ? `1-${prompt.choices.length} or ` : '';
+      return `${numbers}↑↓ choose · Enter confirm · Ctrl-C cancel`;
+    }
+    case 'confirm':
+      return 'y yes · n no · Ctrl-C cancel';
+    default:
+      return 'Enter confirm · Ctrl-C cancel';
+  }
+}
 
 /**
  * The wizard: the transcript of what is finished (ink's Static, printed once, scrolls like a
@@ -47,11 +56,10 @@ export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: (
             <Panel state={state} />
           </Box>
         </Box>
-        <Box marginTop={1}>
-          <Text dimColor>
-            {state.logPath ? `Log: ${state.logPath} · ` : ''}
-            {state.prompt ? keyHints[state.prompt.kind] : 'Ctrl-C cancel'}
-          </Text>
+        {/* The log path and the keys on lines of their own: at 80 columns they wrap as whole lines, not mid-hint. */}
+        <Box marginTop={1} flexDirection="column">
+          {state.logPath ? <Text dimColor wrap="truncate-middle">Log: {state.logPath}</Text> : null}
+          <Text dimColor>{keyHint(state.prompt)}</Text>
         </Box>
       </Box>
     </>
