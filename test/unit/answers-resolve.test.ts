@@ -78,7 +78,7 @@ test('mode is a select in menu order, so the menu number is the one --mode takes
     ['slave', '3  HA slave'],
     ['load-balancer', '4  Load balancer'],
   ]);
-  choices.forEach((choice, index) => t.is(modeNumbers[String(index + 1)], choice.value));
+  choices.forEach((choice, index) => t.is(modeNumbers[String(index + 1)] as string, choice.value));
 });
 
 test('a boolean is a confirm with its default as the initial answer', async (t) => {
