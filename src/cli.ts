@@ -1,8 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { installInterruptHandlers } from './cli/interrupt.js';
 import { helpEpilogue } from './cli/help.js';
-import { AbortError, ExitCode, formatError } from './system/errors.js';
+import { AbortError, errorDocument, ExitCode, formatError } from './system/errors.js';
 import { version } from './version.js';
+
+/**
+ * `status --json` promises one JSON document on stdout whatever happens, errors included. Known
+ * from argv, not from parsed options: a bad flag fails before commander has parsed --json.
+ */
+const argv = process.argv.slice(2);
+const jsonErrors = argv.includes('status') && argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
 
 const program = new Command('ha-install')
   .description('Turn two Linux servers into a PostgreSQL High Availability pair: master, hot-standby slave, HAProxy in front.')
@@ -14,7 +21,7 @@ const program = new Command('ha-install')
   .option('--master-ip <address>', 'address of the master server')
   .option('--slave-ip <address>', 'address of the slave server')
   .option('--answers <file>', 'run unattended from an answers file (YAML or JSON): never prompts')
-  .option('--save-answers <file>', 'save the answers this run used (no secrets, mode 600) for an unattended replay')
+  .option('--save-answers <file>', 'save the answers this run used (no secrets, mode 0600) for an unattended replay')
   .option('--dry-run', 'run every check, print the plan with file diffs, change nothing')
   .option('-y, --yes', 'apply the plan without asking for confirmation')
   .option('--plain', 'line-by-line prompts instead of the full-screen wizard (serial consoles, screen readers)')
@@ -65,6 +72,8 @@ answers
 
 program
   .command('status')
+  // Commander's own message (an unknown flag) becomes the JSON document printed below instead.
+  .configureOutput({ writeErr: (text) => (jsonErrors ? undefined : process.stderr.write(text)) })
   .description('this node\'s role, the peer, replication state, lag, slot, timeline, last event; exit 0 only when healthy')
   .option('--json', 'print one JSON document (one per refresh with --watch)')
   .option('--watch', 'refresh every 2 seconds until Ctrl-C')
@@ -95,11 +104,17 @@ for (const stream of [process.stdout, process.stderr]) {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
+  const helpShown = error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+  if (jsonErrors && !helpShown) {
+    const document = error instanceof CommanderError ? { message: error.message.replace(/^error: /, ''), exitCode: ExitCode.invalid, problems: [], nextSteps: ['run ha-install status --help for its flags'] } : errorDocument(error);
+    process.stdout.write(JSON.stringify({ healthy: false, nodes: [], at: new Date().toISOString(), error: document }) + '\n');
+    process.exitCode = document.exitCode;
+  } else if (error instanceof CommanderError) {
     // commander has printed its message already; --help and --version are not errors.
-    process.exitCode = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.invalid;
+    process.exitCode = helpShown ? ExitCode.ok : ExitCode.invalid;
   } else {
-    process.stderr.write(formatError(error) + '\n');
+    // On a terminal the lines wrap between words; in a pipe or a log each problem stays one line.
+    process.stderr.write(formatError(error, process.stderr.isTTY ? process.stderr.columns : undefined) + '\n');
     process.exitCode = error instanceof AbortError ? error.exitCode : ExitCode.failed;
   }
 }

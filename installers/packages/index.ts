@@ -38,7 +38,7 @@ export function wantedPackages(answers: Pick<Answers, 'mode' | 'pgVersion' | 'ex
   return [...new Set([...base, ...(answers.extraPackages ?? [])])];
 }
 
-/** One packages action: what is missing gets installed, what is present is only reported. */
+/** One packages action: what is missing gets installed, what is present is only reported (in the action's own line, not again as a note). */
 export async function planPackages(
   answers: Pick<Answers, 'mode' | 'pgVersion' | 'extraPackages' | 'skipPackages'>,
   facts: MachineFacts,
@@ -52,6 +52,5 @@ export async function planPackages(
   const install = wanted.filter((name) => !present.has(name));
   return {
     action: { kind: 'packages', id: `packages:${wanted.join(',')}`, title: 'Install OS packages', manager, install, present: wanted.filter((n) => present.has(n)) },
-    note: install.length === 0 ? `packages already installed, nothing to do: ${wanted.join(', ')}` : undefined,
   };
 }

@@ -62,8 +62,10 @@ export function confFile(input: ConfInput): string {
     [VERSION_SETTING, confQuote(input.buildVersion)],
   ];
   return [
-    '# Written by ha-install: re-runs replace this file. Put your own settings in another conf.d file.',
-    '# wal_log_hints lets a former master rejoin with pg_rewind instead of a full clone.',
+    // Lines under 80 columns: the file is read in editors and in the dry run's diff.
+    '# Written by ha-install: re-runs replace this file.',
+    '# Put your own settings in another conf.d file.',
+    '# wal_log_hints lets a former master rejoin with pg_rewind, not a full clone.',
     ...settings.map(([name, value]) => `${name} = ${value}`),
     '',
   ].join('\n');

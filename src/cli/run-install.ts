@@ -8,6 +8,7 @@ import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
 import { Logger } from '../system/log.js';
 import { pickFrontEnd } from './front-end.js';
+import { invalidInputHeading } from './input-heading.js';
 import { setActiveFrontEnd } from './interrupt.js';
 
 export interface InstallFlags extends RunOptions {
@@ -60,13 +61,11 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
   if (wrong.length > 0) {
     const onlyMissing = flags.answersFile === undefined && wrong.every(isMissing);
     throw new InputError(
-      flags.answersFile
-        ? `The answers file ${flags.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.`
-        : onlyMissing
-          ? tty
-            ? 'Answers are missing, and a --json run never asks.'
-            : 'No terminal to ask the questions on, and no answers file.'
-          : 'Invalid command-line values: nothing was changed.',
+      onlyMissing
+        ? tty
+          ? 'Answers are missing, and a --json run never asks.'
+          : 'No terminal to ask the questions on, and no answers file.'
+        : invalidInputHeading(wrong, flags.answersFile),
       wrong,
       onlyMissing ? ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'] : [],
     );

@@ -24,11 +24,19 @@ export const installSteps: Step[] = [
   { id: 'apply', title: 'Installation', run: applyInstall },
 ];
 
+/** What a dry run leaves out: it stops after the plan. */
+const changesTheMachine = new Set(['confirm', 'apply']);
+
 export async function runInstall(ctx: InstallContext): Promise<void> {
-  const steps = ctx.options.dryRun ? installSteps.filter((s) => s.id !== 'apply' && s.id !== 'confirm') : installSteps;
-  ctx.ui.setSteps([...steps, { id: 'summary', title: 'Summary' }].map((s) => ({ id: s.id, title: s.title, state: 'pending' as const })));
+  // Every run lists the same steps, so "Step 9/12" means the same in a dry run, an install and
+  // the demo; a step that does not apply to this run is shown as skipped, with why.
+  ctx.ui.setSteps([...installSteps, { id: 'summary', title: 'Summary' }].map((s) => ({ id: s.id, title: s.title, state: 'pending' as const })));
   ctx.log.info(`ha-install ${ctx.options.dryRun ? 'dry run' : 'install'} started; front end ${ctx.ui.name}`);
-  for (const step of steps) {
+  for (const step of installSteps) {
+    if (ctx.options.dryRun && changesTheMachine.has(step.id)) {
+      ctx.ui.stepState(step.id, 'skipped', 'dry run');
+      continue;
+    }
     if (step.when && !step.when(ctx.answers)) {
       ctx.ui.stepState(step.id, 'skipped');
       continue;

@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from 'react';
-import { Box, Static, Text, useInput, useStdin } from 'ink';
+import { Box, Static, Text, useInput, useStdin, useStdout } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { ProgressPanel } from './progress-panel.js';
 import { PromptPanel } from './prompt-panel.js';
 import { StepList } from './step-list.js';
 import { numberedMenuLimit } from '../prompts/prompter.js';
+import { defaultWidth } from '../system/wrap.js';
 import type { PendingPrompt, WizardState, WizardStore } from './store.js';
 import { TranscriptLine } from './transcript.js';
 
@@ -30,6 +31,7 @@ function keyHint(prompt: PendingPrompt | undefined): string {
 export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: () => void }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
   // exitOnCtrlC is off and the terminal is in raw mode: Ctrl-C arrives here as a key.
   useInput(
     (input, key) => {
@@ -43,7 +45,14 @@ export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: (
   const stepsWidth = Math.min(36, Math.max(16, ...state.steps.map((step) => step.title.length + 4)));
   return (
     <>
-      <Static items={state.transcript}>{(entry) => <TranscriptLine key={entry.key} entry={entry} />}</Static>
+      {/* Static lays its items out with no width of their own: without one, a row of boxes (a plan action, a table) would overflow the terminal instead of wrapping. */}
+      <Static items={state.transcript}>
+        {(entry) => (
+          <Box key={entry.key} width={stdout.columns || defaultWidth} flexDirection="column">
+            <TranscriptLine entry={entry} />
+          </Box>
+        )}
+      </Static>
       <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
         <Text bold>{state.title}</Text>
         <Box marginTop={1}>
