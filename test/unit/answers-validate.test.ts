@@ -167,5 +167,6 @@ test('a refusal is headed by the flags at fault, the answers file, or both', (t)
   t.is(invalidInputHeading([flag], undefined), '--mode has an invalid value: nothing was changed.');
   t.is(invalidInputHeading([flag, { ...flag, field: '--pg-port' }, { ...flag, field: '--slave-ip' }], 'a.yaml'), '--mode, --pg-port and --slave-ip have invalid values: nothing was changed.');
   t.is(invalidInputHeading([key, key], 'a.yaml'), 'The answers file a.yaml has 2 problems: nothing was changed.');
-  t.is(invalidInputHeading([key, flag], 'a.yaml'), 'The answers file a.yaml has 1 problem, and --mode has an invalid value: nothing was changed.');
+  t.is(invalidInputHeading([key, flag], 'a.yaml'), '--mode has an invalid value, and the answers file a.yaml has 1 problem: nothing was changed.');
+  t.is(invalidInputHeading([flag, key, key], undefined), '--mode has an invalid value, and 2 answers are missing: nothing was changed.');
 });
