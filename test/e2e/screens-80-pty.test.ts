@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bin, root } from '../helpers/cli.js';
@@ -15,13 +15,18 @@ import { inNetns, Terminal } from '../helpers/tmux.js';
 const narrow = 80;
 const wide = 150;
 const terminals: Terminal[] = [];
-test.after.always(() => Promise.all(terminals.map((term) => term.stop())));
+const folders: string[] = [];
+test.after.always(async () => {
+  await Promise.all(terminals.map((term) => term.stop()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 const machine = (name: string) => join(root, 'test/fixtures/machines', `${name}.json`);
 type Drive = (term: Terminal) => Promise<void>;
 
 async function capture(columns: number, args: string, drive: Drive): Promise<{ screen: string; folder: string }> {
   const folder = mkdtempSync(join(tmpdir(), 'ha-screen-'));
+  folders.push(folder);
   const term = new Terminal();
   terminals.push(term);
   const command = `node ${bin} ${args} --state-dir ${folder}/state --log-dir ${folder}/logs`;

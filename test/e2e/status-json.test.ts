@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -20,7 +20,12 @@ function document(stdout: string): StatusDocument {
   return JSON.parse(lines[0]!) as StatusDocument;
 }
 
-const empty = () => join(mkdtempSync(join(tmpdir(), 'ha-status-')), 'state');
+const folders: string[] = [];
+test.after.always(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+const empty = () => {
+  folders.push(mkdtempSync(join(tmpdir(), 'ha-status-')));
+  return join(folders.at(-1)!, 'state');
+};
 
 test('with no node installed, --json prints the error as one JSON document on stdout', async (t) => {
   const result = await runCli(['status', '--json', '--state-dir', empty()]);

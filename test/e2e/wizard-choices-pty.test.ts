@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bin, root, runCli } from '../helpers/cli.js';
@@ -12,13 +12,22 @@ import { inNetns, Terminal } from '../helpers/tmux.js';
  * 127.0.0.12 are this machine's addresses.
  */
 const terminals: Terminal[] = [];
-test.after.always(() => Promise.all(terminals.map((term) => term.stop())));
+const folders: string[] = [];
+test.after.always(async () => {
+  await Promise.all(terminals.map((term) => term.stop()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+const tempFolder = (prefix: string) => {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(folder);
+  return folder;
+};
 
 const machine = (name: string) => join(root, 'test/fixtures/machines', `${name}.json`);
 const loopback = { addresses: ['127.0.0.11', '127.0.0.12'] };
 
 async function wizard(args: string): Promise<{ term: Terminal; folder: string }> {
-  const folder = mkdtempSync(join(tmpdir(), 'ha-choices-'));
+  const folder = tempFolder('ha-choices-');
   const term = new Terminal();
   terminals.push(term);
   const command = `node ${bin} ${args} --state-dir ${folder}/state --log-dir ${folder}/logs`;
@@ -45,7 +54,7 @@ test('ink: in the mode menu a number moves to its entry and Enter confirms it', 
 for (const plain of [false, true]) {
   const name = plain ? '--plain' : 'ink';
   test(`${name}: below the minimum requirements the admin can go on anyway, and the log records it`, async (t) => {
-    const saved = join(mkdtempSync(join(tmpdir(), 'ha-saved-')), 'answers.yaml');
+    const saved = join(tempFolder('ha-saved-'), 'answers.yaml');
     const { term, folder } = await wizard(`${plain ? '--plain ' : ''}--dry-run --facts ${machine('small-vm-2gb')} --save-answers ${saved}`);
     const enter = plain ? ['Enter'] : [];
     await term.waitFor(/Choose the install mode/);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers } from '../../src/answers/types.js';
@@ -20,7 +20,9 @@ const answers = {
   replicationUser: 'replicator',
   backupPassword: { source: 'prompt', value: 'Corr3ct-Horse-Battery' },
 } as Answers;
-const context = { answers, facts, log: new Logger(undefined), pgpassPath: join(mkdtempSync(join(tmpdir(), 'ha-wording-')), '.pgpass') };
+const folder = mkdtempSync(join(tmpdir(), 'ha-wording-'));
+test.after.always(() => rmSync(folder, { recursive: true, force: true }));
+const context = { answers, facts, log: new Logger(undefined), pgpassPath: join(folder, '.pgpass') };
 const once = (text: string, part: RegExp) => text.match(new RegExp(part.source, 'g'))?.length ?? 0;
 
 test('the password file names its mode once, written as chmod writes it', (t) => {
