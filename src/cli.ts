@@ -2,10 +2,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { installInterruptHandlers } from './cli/interrupt.js';
 import { addRunOptions, mergedOptions } from './cli/options.js';
 import { helpEpilogue, promoteHelp, restoreHelp } from './cli/help.js';
-import { AbortError, ExitCode, formatError } from './system/errors.js';
+import { AbortError, errorDocument, ExitCode, formatError } from './system/errors.js';
 import { version } from './version.js';
 
 type Flags = Record<string, unknown>;
+
+/**
+ * `status --json` promises one JSON document on stdout whatever happens, errors included. Known
+ * from argv, not from parsed options: a bad flag fails before commander has parsed --json.
+ */
+const argv = process.argv.slice(2);
+const jsonErrors = argv.includes('status') && argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
 
 const program = new Command('ha-install')
   .description('Turn two Linux servers into a PostgreSQL High Availability pair: master, hot-standby slave, HAProxy in front.')
@@ -71,6 +78,8 @@ answers
 addRunOptions(
   program
     .command('status')
+    // Commander's own message (an unknown flag) becomes the JSON document printed below instead.
+    .configureOutput({ writeErr: (text) => (jsonErrors ? undefined : process.stderr.write(text)) })
     .description('this node\'s live role and its peer\'s, replication state, lag, slot, timeline, history; exit 0 only when healthy')
     .option('--json', 'print one JSON document (one per refresh with --watch)')
     .option('--watch', 'refresh every 2 seconds until Ctrl-C'),
@@ -122,11 +131,17 @@ for (const stream of [process.stdout, process.stderr]) {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
+  const helpShown = error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+  if (jsonErrors && !helpShown) {
+    const document = error instanceof CommanderError ? { message: error.message.replace(/^error: /, ''), exitCode: ExitCode.invalid, problems: [], nextSteps: ['run ha-install status --help for its flags'] } : errorDocument(error);
+    process.stdout.write(JSON.stringify({ healthy: false, nodes: [], at: new Date().toISOString(), error: document }) + '\n');
+    process.exitCode = document.exitCode;
+  } else if (error instanceof CommanderError) {
     // commander has printed its message already; --help and --version are not errors.
-    process.exitCode = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.invalid;
+    process.exitCode = helpShown ? ExitCode.ok : ExitCode.invalid;
   } else {
-    process.stderr.write(formatError(error) + '\n');
+    // On a terminal the lines wrap between words; in a pipe or a log each problem stays one line.
+    process.stderr.write(formatError(error, process.stderr.isTTY ? process.stderr.columns : undefined) + '\n');
     process.exitCode = error instanceof AbortError ? error.exitCode : ExitCode.failed;
   }
 }

@@ -83,10 +83,12 @@ export function confFile(input: ConfInput): string {
     [VERSION_SETTING, confQuote(input.buildVersion)],
   ];
   return [
-    '# Written by ha-install: re-runs replace this file. Put your own settings in another conf.d file.',
-    '# wal_log_hints lets a former master rejoin with pg_rewind instead of a full clone.',
-    '# primary_conninfo and primary_slot_name only count while this node is a standby (standby.signal).',
-    '# synchronous_standby_names is set by ALTER SYSTEM on whichever node is primary, by the flows.',
+    // Lines under 80 columns: the file is read in editors and in the dry run's diff.
+    '# Written by ha-install: re-runs replace this file.',
+    '# Put your own settings in another conf.d file.',
+    '# wal_log_hints lets a former master rejoin with pg_rewind, not a full clone.',
+    '# primary_conninfo and primary_slot_name only count on a standby.',
+    '# synchronous_standby_names: set by ALTER SYSTEM on the primary.',
     ...settings.map(([name, value]) => `${name} = ${value}`),
     '',
   ].join('\n');

@@ -124,7 +124,7 @@ export function pgpassAction(ctx: PostgresqlContext): FileAction {
   return {
     kind: 'file',
     id: 'postgresql.pgpass',
-    title: `Store the replication password in ${path} (mode 0600)`,
+    title: `Store the replication password in ${path}`,
     path,
     content: mergePgpass(existsSync(path) ? readFileSync(path, 'utf8') : '', entries),
     mode: 0o600,

@@ -55,6 +55,16 @@ export function shortKey(key: string): string {
   return key.slice(key.lastIndexOf('.') + 1);
 }
 
+/** The flag itself, `--mode` of `--mode <mode>`. */
+export const flagName = (spec: FieldSpec): string | undefined => spec.flag?.split(' ')[0];
+
+/** The fix for a wrong value given on the command line: the flag as it should be typed, not answers-file syntax. */
+export function flagFix(spec: FieldSpec): string {
+  const sample = spec.example ?? spec.default;
+  // The message already says what is expected: the fix shows it typed.
+  return sample === undefined ? `give ${flagName(spec)} ${expectedText(spec)}` : `e.g. ${flagName(spec)} ${String(sample)}`;
+}
+
 function wrongType(spec: FieldSpec, value: unknown): Coerced {
   const sample = spec.example ?? spec.default;
   const fix = sample === undefined || spec.type === 'secret' ? `give ${expectedText(spec)}` : `e.g. ${shortKey(spec.key)}: ${JSON.stringify(sample)}`;

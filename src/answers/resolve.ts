@@ -2,7 +2,7 @@ import type { Choice, Prompter } from '../prompts/prompter.js';
 import { BugError } from '../system/errors.js';
 import { expectedText } from './coerce.js';
 import { fieldByProp, fields } from './schema.js';
-import type { AnswerKey, Answers, CommandName, FieldSpec, Mode, Secret } from './types.js';
+import { modeNumbers, modeTitles, type AnswerKey, type Answers, type CommandName, type FieldSpec, type Secret } from './types.js';
 import { checkValue } from './validate.js';
 
 /**
@@ -28,8 +28,13 @@ export interface ResolveOptions {
   validate?: (value: string) => string | undefined;
 }
 
-/** Menu labels keep Motadata's numbers, which admins already know by heart. */
-const modeLabels: Record<Mode, string> = { standalone: '1  Standalone', master: '2  HA master', slave: '3  HA slave', 'load-balancer': '4  Load balancer' };
+/**
+ * The mode menu in Motadata's order, which admins know by heart: the front ends number menus by
+ * position, so 3 is the HA slave in the menu as in `--mode 3`.
+ */
+const modeChoices: Choice[] = Object.entries(modeNumbers)
+  .sort(([a], [b]) => Number(a) - Number(b))
+  .map(([, mode]) => ({ value: mode, label: modeTitles[mode] }));
 
 /** Questions in human words; a field missing here is asked with its description. */
 const questions: Partial<Record<AnswerKey, string>> = {
@@ -88,7 +93,7 @@ async function ask(spec: FieldSpec, prompter: Prompter, current: unknown, known:
   const message = opts.message ?? questions[spec.prop] ?? spec.description;
   switch (spec.type) {
     case 'enum': {
-      const choices = opts.choices ?? (spec.values ?? []).map((value) => ({ value, label: spec.prop === 'mode' ? modeLabels[value as Mode] : value }));
+      const choices = opts.choices ?? (spec.prop === 'mode' ? modeChoices : (spec.values ?? []).map((value) => ({ value, label: value })));
       return prompter.select({ field, message, choices, initial: typeof current === 'string' ? current : undefined });
     }
     case 'boolean':

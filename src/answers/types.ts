@@ -20,6 +20,9 @@ export const replicates = (a: Partial<Pick<Answers, 'mode'>>) => a.mode === 'mas
 /** Motadata's menu numbers: 1 standalone, 2 HA master, 3 HA slave, 4 load balancer. */
 export const modeNumbers: Record<string, Mode> = { '1': 'standalone', '2': 'master', '3': 'slave', '4': 'load-balancer' };
 
+/** How the menu, the plan and the summary name each mode. */
+export const modeTitles: Record<Mode, string> = { standalone: 'Standalone', master: 'HA master', slave: 'HA slave', 'load-balancer': 'Load balancer' };
+
 /** A secret as given: the value lives only in memory; `ref` (env:NAME or file:PATH) is what may be saved. */
 export interface Secret {
   source: 'env' | 'file' | 'plain' | 'prompt';

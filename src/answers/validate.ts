@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Problem } from '../system/errors.js';
-import { coerceValue, shortKey, type Coerced } from './coerce.js';
+import { coerceValue, flagFix, flagName, shortKey, type Coerced } from './coerce.js';
 import { fieldByKey, fields } from './schema.js';
 import { resolveSecret } from './secrets.js';
 import { suggestKey } from './suggest.js';
@@ -106,6 +106,9 @@ function missing(spec: FieldSpec, mode: string | undefined, command: CommandName
   return { field: spec.key, message: `is required${why}`, fix: `add ${where} to the answers file${flag}` };
 }
 
+/** A problem with a command-line value: reported under the flag's name. */
+export const isFlagProblem = (problem: Problem): boolean => problem.field?.startsWith('--') === true;
+
 export function validateAnswers(raw: unknown, opts: ValidateOptions = {}): ValidatedAnswers {
   const problems: Problem[] = [];
   const command = opts.command ?? 'install';
@@ -115,10 +118,10 @@ export function validateAnswers(raw: unknown, opts: ValidateOptions = {}): Valid
   const answers: Record<string, unknown> = {};
   const failed = new Set<AnswerKey>();
   const fromFlag = new Set<AnswerKey>();
+  // A value from a flag is reported under the flag, which is what the admin typed and will fix.
   const report = (spec: FieldSpec, problem: { message: string; fix?: string }) => {
     failed.add(spec.prop);
-    const via = fromFlag.has(spec.prop) ? ` (given as ${spec.flag?.split(' ')[0] ?? 'a flag'})` : '';
-    problems.push({ field: spec.key, message: `${problem.message}${via}`, fix: problem.fix });
+    problems.push({ field: fromFlag.has(spec.prop) ? (flagName(spec) ?? spec.key) : spec.key, message: problem.message, fix: problem.fix });
   };
 
   // Pass 1: type every value, so that pass 2's cross-field checks see all of them.
@@ -136,7 +139,7 @@ export function validateAnswers(raw: unknown, opts: ValidateOptions = {}): Valid
     }
     const typed = coerceValue(spec, value);
     if (typed.ok) answers[spec.prop] = typed.value;
-    else report(spec, typed);
+    else report(spec, flagValue === undefined ? typed : { message: typed.message, fix: flagFix(spec) });
   }
   // Pass 2: each field's own check, against everything else given.
   for (const spec of fields) {

@@ -15,7 +15,7 @@ export function answersInit(path: string | undefined, force: boolean): void {
     throw new InputError(`${path} already exists: not overwritten.`, [{ field: path, message: 'file exists', fix: 'choose another name, or pass --force to replace it' }]);
   }
   writeFileSync(path, text, { mode: 0o600 });
-  process.stderr.write(`Wrote the answers template to ${path} (mode 600). Fill it in, then: sudo ha-install --answers ${path}\n`);
+  process.stderr.write(`Wrote the answers template to ${path} (mode 0600). Fill it in, then: sudo ha-install --answers ${path}\n`);
 }
 
 /** `ha-install answers validate FILE`: every problem at once; no root, no change to the machine. */

@@ -15,21 +15,22 @@ export function targetText(target: SqlTarget): string {
   return target.on === 'local' ? `on ${target.version}/${target.cluster}` : `on ${target.host}:${target.port} as ${target.user}`;
 }
 
-/** One line per action, as the plan screen lists them. */
+/** File modes as the README and chmod write them: 0600, 0644. */
+export const modeText = (mode: number) => mode.toString(8).padStart(4, '0');
+
+/** One line per action, as the plan screen lists them. Each says a thing once. */
 export function actionLine(action: Action): string {
   switch (action.kind) {
     case 'file': {
       const where = action.title.includes(action.path) ? '' : ` ${action.path}`;
-      const mode = action.title.includes('mode') ? '' : `mode ${action.mode.toString(8)}`;
-      const extras = [mode, action.owner ? `owner ${action.owner}` : ''].filter(Boolean).join(', ');
-      return `${action.title}${where}${extras ? ` (${extras})` : ''}`;
+      return `${action.title}${where} (mode ${modeText(action.mode)}${action.owner ? `, owner ${action.owner}` : ''})`;
     }
     case 'block':
       return `${action.title}: ${action.path.includes('/') && action.title.includes(action.path) ? '' : `${action.path}, `}block "# BEGIN ${action.marker}"`;
     case 'command':
       return `${action.title}: ${action.user ? `as ${action.user}: ` : ''}${describeCommand(action.argv)}`;
     case 'move-aside':
-      return action.title.includes('aside') ? `${action.title} (kept, never deleted)` : `${action.title}: move ${action.path} aside (kept, never deleted)`;
+      return action.title.includes(action.path) ? `${action.title} (kept, never deleted)` : `${action.title}: move ${action.path} aside (kept, never deleted)`;
     case 'sql':
       return `${action.title} (SQL ${targetText(action.target)})`;
     case 'service':
@@ -67,7 +68,7 @@ export function actionDetail(action: Action): string[] {
 /** The diff an action would make, or '' for actions that do not edit files. */
 export function actionDiff(action: Action): string {
   if (action.kind === 'file') {
-    if (action.secret) return `${action.path}: contents hidden (holds a secret), mode ${action.mode.toString(8)}`;
+    if (action.secret) return `${action.path}: contents hidden (holds a secret), mode ${modeText(action.mode)}`;
     return unifiedDiff(action.path, current(action.path), action.content) || `${action.path}: unchanged`;
   }
   if (action.kind === 'block') {

@@ -16,40 +16,52 @@ const supported: Record<string, string[]> = {
 
 const gb = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
 
+/** How a run that cannot ask goes on below the minimum. */
+export const unattendedHowToGoOn = 'or pass --ignore-requirements (answers file: requirements.ignore: true) to go on anyway';
+
+/** The rows an admin may choose to go on below: RAM, cores and disk, each about its minimum's key. */
+export const isBelowMinimum = (row: CheckRow) => row.verdict !== 'ok' && row.field?.startsWith('requirements.min-') === true;
+
 /**
  * Measured vs required, one verdict per row. Below the minimum is a failure unless the admin
- * passed --ignore-requirements (then a warning, and the log says so). An unsupported OS and a
- * missing root privilege cannot be ignored: the install would break half-way.
+ * chose to go on (--ignore-requirements, requirements.ignore, or "go on anyway" in the wizard):
+ * then a warning, and the log says so. An unsupported OS and a missing root privilege cannot be
+ * ignored: the install would break half-way. `howToGoOn` ends the fix of a row below the
+ * minimum, for a run that cannot ask; never when the run already goes on.
  */
 export function requirementRows(
   facts: MachineFacts,
   answers: Pick<Answers, 'minRamGb' | 'minCores' | 'minDiskGb' | 'ignoreRequirements'>,
-  options: { needRoot: boolean },
+  options: { needRoot: boolean; howToGoOn?: string },
 ): CheckRow[] {
   const below = answers.ignoreRequirements ? 'warn' : 'fail';
-  const ignoreHint = 'or pass --ignore-requirements (requirements.ignore: true) to go on anyway';
+  const howToGoOn = answers.ignoreRequirements ? undefined : options.howToGoOn;
+  const fix = (what: string) => (howToGoOn ? `${what}, ${howToGoOn}` : what);
   const release = supported[facts.os.id]?.some((r) => facts.os.release === r || facts.os.release.startsWith(`${r}.`));
   const rows: CheckRow[] = [
     {
       name: 'RAM',
+      field: 'requirements.min-ram-gb',
       measured: gb(facts.memoryBytes),
       required: `${answers.minRamGb} GB`,
       verdict: facts.memoryBytes >= answers.minRamGb * GB * 0.95 ? 'ok' : below,
-      fix: `add memory to this server, ${ignoreHint}`,
+      fix: fix('add memory to this server'),
     },
     {
       name: 'CPU cores',
+      field: 'requirements.min-cores',
       measured: String(facts.cores),
       required: String(answers.minCores),
       verdict: facts.cores >= answers.minCores ? 'ok' : below,
-      fix: `give this server more cores, ${ignoreHint}`,
+      fix: fix('give this server more cores'),
     },
     {
       name: `Free disk (${facts.disk.path})`,
+      field: 'requirements.min-disk-gb',
       measured: `${gb(facts.disk.freeBytes)} free on ${facts.disk.mount}`,
       required: `${answers.minDiskGb} GB`,
       verdict: facts.disk.freeBytes >= answers.minDiskGb * GB ? 'ok' : below,
-      fix: `free space or mount a larger disk at ${facts.disk.path}, ${ignoreHint}`,
+      fix: fix(`free space or mount a larger disk at ${facts.disk.path}`),
     },
     {
       name: 'Operating system',

@@ -5,14 +5,19 @@ import type { Flow, FlowContext } from './context.js';
 /**
  * The one runner every command goes through: the steps in order (checks, plan, confirmation,
  * apply), each shown as pending, running, done, failed or skipped by whichever front end runs;
- * a dry run stops before the first step that changes anything. The summary ends with the next
+ * a dry run skips the steps that change anything. The summary ends with the next
  * steps the flow left in `ctx.next`.
  */
 export async function runFlow<C extends FlowContext>(flow: Flow<C>, ctx: C): Promise<void> {
-  const steps = ctx.options.dryRun ? flow.steps.filter((s) => s.changes !== true) : flow.steps;
-  ctx.ui.setSteps([...steps, { id: 'summary', title: 'Summary' }].map((s) => ({ id: s.id, title: s.title, state: 'pending' as const })));
+  // Every run lists the same steps, so "Step 9/12" means the same in a dry run, a real run and
+  // the demo; a step that does not apply to this run is shown as skipped, with why.
+  ctx.ui.setSteps([...flow.steps, { id: 'summary', title: 'Summary' }].map((s) => ({ id: s.id, title: s.title, state: 'pending' as const })));
   ctx.log.info(`ha-install ${flow.command}${ctx.options.dryRun ? ' (dry run)' : ''} started; front end ${ctx.ui.name}`);
-  for (const step of steps) {
+  for (const step of flow.steps) {
+    if (ctx.options.dryRun && step.changes === true) {
+      ctx.ui.stepState(step.id, 'skipped', 'dry run');
+      continue;
+    }
     if (step.when && !step.when(ctx)) {
       ctx.ui.stepState(step.id, 'skipped');
       continue;

@@ -3,6 +3,7 @@ import { loadAnswersFile } from '../answers/load.js';
 import { validateAnswers } from '../answers/validate.js';
 import type { Answers } from '../answers/types.js';
 import { pickFrontEnd } from '../cli/front-end.js';
+import { invalidInputHeading } from '../cli/input-heading.js';
 import { setActiveFrontEnd } from '../cli/interrupt.js';
 import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
@@ -55,13 +56,11 @@ function checkAnswers(command: Flow['command'], request: FlowRequest, tty: boole
   if (wrong.length > 0) {
     const onlyMissing = options.answersFile === undefined && wrong.every(isMissing);
     throw new InputError(
-      options.answersFile
-        ? `The answers file ${options.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.`
-        : onlyMissing
-          ? tty
-            ? 'Answers are missing, and a --json run never asks.'
-            : 'No terminal to ask the questions on, and no answers file.'
-          : 'Invalid command-line values: nothing was changed.',
+      onlyMissing
+        ? tty
+          ? 'Answers are missing, and a --json run never asks.'
+          : 'No terminal to ask the questions on, and no answers file.'
+        : invalidInputHeading(wrong, options.answersFile),
       wrong,
       onlyMissing ? ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'] : [],
     );

@@ -3,7 +3,7 @@ import { render } from 'ink';
 import { BugError, CancelledError } from '../system/errors.js';
 import { App } from '../ui/app.js';
 import { createWizardStore, type PendingPrompt } from '../ui/store.js';
-import type { FrontEnd } from './prompter.js';
+import { menuLabel, type FrontEnd } from './prompter.js';
 import { actionEndLine } from './report-lines.js';
 import { defaultTitle } from './titles.js';
 
@@ -70,7 +70,8 @@ export function createInkFrontEnd(options: InkOptions = {}): FrontEnd {
     interactive: true,
     async select(q) {
       const value = await ask<string>((id, submit, cancel) => ({ kind: 'select', id, message: q.message, choices: q.choices, initial: q.initial, submit, cancel }));
-      answered(q.message, q.choices.find((choice) => choice.value === value)?.label ?? value);
+      const index = q.choices.findIndex((choice) => choice.value === value);
+      answered(q.message, index === -1 ? value : menuLabel(q.choices, index));
       return value as (typeof q.choices)[number]['value'];
     },
     async text(q) {

@@ -1,6 +1,7 @@
 import type { ProgressEvent } from '../engine/actions.js';
 import type { Reporter, StepInfo } from './prompter.js';
 import { actionEndLine, checkLines, counter, percentText, planLines } from './report-lines.js';
+import { defaultWidth, wrapLine } from '../system/wrap.js';
 
 export interface LineReporterOptions {
   /** Receives one finished line at a time, without the newline. */
@@ -11,6 +12,11 @@ export interface LineReporterOptions {
   logPath?: string;
   /** Clock for throttling detail-only progress lines. */
   now?: () => number;
+  /**
+   * The terminal's width, asked at each line (it may be resized): lines wrap at spaces to fit it.
+   * Undefined (a pipe, a log file): lines stay whole, for grep; tables still fit 80 columns.
+   */
+  columns?: () => number | undefined;
 }
 
 interface Running {
@@ -36,10 +42,12 @@ export function createLineReporter(options: LineReporterOptions): Omit<Reporter,
   const running = new Map<string, Running>();
   let started = false;
 
+  const columns = () => (options.json ? undefined : options.columns?.());
   const line = (text: string) => {
     if (!started && options.logPath && !options.json) options.write(`Log file: ${options.logPath}`);
     started = true;
-    options.write(text);
+    const width = columns();
+    for (const part of width === undefined ? [text] : wrapLine(text, width)) options.write(part);
   };
   const lines = (texts: string[]) => texts.forEach(line);
   const json = (event: string, fields: object) => line(JSON.stringify({ event, ...fields }));
@@ -94,7 +102,7 @@ export function createLineReporter(options: LineReporterOptions): Omit<Reporter,
     },
     checks(title, rows) {
       if (options.json) return json('checks', { title, rows });
-      lines(['', ...checkLines(title, rows), '']);
+      lines(['', ...checkLines(title, rows, columns() ?? defaultWidth), '']);
     },
     showPlan(plan, diffs) {
       if (options.json) {
@@ -115,6 +123,12 @@ export function createLineReporter(options: LineReporterOptions): Omit<Reporter,
     },
   };
 }
+
+/** The width of a stream that is a terminal; undefined for a pipe or a file. */
+export const terminalColumns = (stream: NodeJS.WritableStream) => () => {
+  const tty = stream as { isTTY?: boolean; columns?: number };
+  return tty.isTTY && tty.columns ? tty.columns : undefined;
+};
 
 /** Writes lines to a stream, one `\n` each. */
 export const streamWriter = (stream: NodeJS.WritableStream) => (text: string) => {

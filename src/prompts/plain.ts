@@ -1,13 +1,15 @@
 import { Writable } from 'node:stream';
 import { confirm, input, password, select } from '@inquirer/prompts';
 import { CancelledError } from '../system/errors.js';
-import { createLineReporter, streamWriter } from './line-reporter.js';
-import type { FrontEnd, Validate } from './prompter.js';
+import { createLineReporter, streamWriter, terminalColumns } from './line-reporter.js';
+import { menuLabel, type FrontEnd, type Validate } from './prompter.js';
 
 export interface PlainOptions {
   logPath?: string;
   /** Prompts and report lines; default stderr, so stdout stays clean for a result. */
   output?: NodeJS.WritableStream;
+  /** Width to wrap report lines at; default the output terminal's. */
+  columns?: () => number | undefined;
   input?: NodeJS.ReadableStream;
 }
 
@@ -25,7 +27,7 @@ export const mismatchMessage = 'The two entries differ; type it again.';
 export function createPlainFrontEnd(options: PlainOptions = {}): FrontEnd {
   const output = options.output ?? process.stderr;
   const write = streamWriter(output);
-  const reporter = createLineReporter({ write, logPath: options.logPath });
+  const reporter = createLineReporter({ write, logPath: options.logPath, columns: options.columns ?? terminalColumns(output) });
   const context = (): PromptContext => ({ input: options.input ?? process.stdin, output: keepOpen(output) });
   const ask = <T>(prompt: (ctx: PromptContext) => Promise<T>) => cancellable(() => prompt(context()));
 
@@ -40,7 +42,8 @@ export function createPlainFrontEnd(options: PlainOptions = {}): FrontEnd {
         select(
           {
             message: q.message,
-            choices: q.choices.map((choice) => ({ value: choice.value, name: choice.label, description: choice.hint })),
+            // The numbers shown are the ones inquirer's select moves to when typed.
+            choices: q.choices.map((choice, index) => ({ value: choice.value, name: menuLabel(q.choices, index), description: choice.hint })),
             default: q.initial,
           },
           ctx,

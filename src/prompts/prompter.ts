@@ -11,6 +11,19 @@ export interface Choice<T extends string = string> {
   hint?: string;
 }
 
+/**
+ * Menus of up to nine entries are numbered 1-9 in both front ends, as Motadata's installer
+ * numbered its install modes: a digit key moves to that entry and Enter confirms it, like
+ * inquirer's select in --plain. A digit alone does not confirm: a stray key never chooses.
+ */
+export const numberedMenuLimit = 9;
+
+/** `3  HA slave` in a numbered menu, the bare label otherwise. */
+export function menuLabel(choices: readonly Choice[], index: number): string {
+  const label = choices[index]?.label ?? '';
+  return choices.length <= numberedMenuLimit ? `${index + 1}  ${label}` : label;
+}
+
 /** Returns an error message (naming what is wrong and how to fix it) or undefined when valid. */
 export type Validate = (value: string) => string | undefined;
 

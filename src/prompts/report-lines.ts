@@ -1,6 +1,7 @@
 import { actionDetail, actionLine } from '../engine/plan-printer.js';
 import type { Plan, ProgressEvent } from '../engine/actions.js';
 import type { CheckRow, StepState, Verdict } from './prompter.js';
+import { defaultWidth, textWidth, wrapLine } from '../system/wrap.js';
 
 /**
  * Reporter output as plain text, shared by the plain and unattended front ends (and by the ink
@@ -24,25 +25,68 @@ export interface CheckColumns {
   required: number;
 }
 
-/** Width of each column: the longest cell or header, capped so one long value cannot push the verdict off screen. */
-export function checkColumns(rows: CheckRow[], cap = 40): CheckColumns {
-  const width = (header: string, cells: string[]) => Math.min(cap, Math.max(header.length, ...cells.map((cell) => cell.length)));
-  return {
-    name: width('Check', rows.map((row) => row.name)),
-    measured: width('Measured', rows.map((row) => row.measured)),
-    required: width('Required', rows.map((row) => row.required)),
+/** The verdict column: "Verdict" and the widest mark ("! warn", "✖ fail") fit in it. */
+export const verdictWidth = 7;
+/** The table's indent and the two spaces between its four columns. */
+const tableChrome = 2 + 3 * 2;
+
+const longestWord = (text: string) => Math.max(0, ...text.split(' ').map(textWidth));
+
+/**
+ * Width of each column so that the table fits `width` (80 unless the terminal says otherwise).
+ * Each column gets at least its longest word, so cells wrap between words, never inside one.
+ * Of the ways to share the rest, the one with the fewest table lines wins (then the fewest
+ * wrapped cells): a table is at most a few rows, so trying every split costs nothing.
+ */
+export function checkColumns(rows: CheckRow[], width = defaultWidth): CheckColumns {
+  const headers = ['Check', 'Measured', 'Required'];
+  const table = [headers, ...rows.map((row) => [row.name, row.measured, row.required])];
+  const want = headers.map((_, index) => Math.max(...table.map((cells) => textWidth(cells[index]!))));
+  const least = headers.map((_, index) => Math.max(...table.map((cells) => longestWord(cells[index]!))));
+  const room = width - tableChrome - verdictWidth;
+  if (want[0]! + want[1]! + want[2]! <= room) return { name: want[0]!, measured: want[1]!, required: want[2]! };
+  const cost = (widths: number[]) => {
+    let lines = 0;
+    let cells = 0;
+    for (const row of table) {
+      const heights = row.map((cell, index) => cellLines(cell, widths[index]!).length);
+      lines += Math.max(...heights);
+      cells += heights.reduce((sum, h) => sum + h, 0);
+    }
+    return lines * 1000 + cells;
   };
+  let best = least;
+  let bestCost = Number.POSITIVE_INFINITY;
+  for (let name = least[0]!; name <= want[0]!; name++) {
+    for (let required = least[2]!; required <= want[2]!; required++) {
+      const measured = Math.min(want[1]!, room - name - required);
+      if (measured < least[1]!) break;
+      const widths = [name, measured, required];
+      const total = cost(widths);
+      if (total < bestCost) [best, bestCost] = [widths, total];
+    }
+  }
+  return { name: best[0]!, measured: best[1]!, required: best[2]! };
 }
 
-/** An aligned table: one line per check, the fix indented under a warn or fail. */
-export function checkLines(title: string, rows: CheckRow[]): string[] {
-  const columns = checkColumns(rows);
-  const line = (name: string, measured: string, required: string, verdict: string) =>
-    `  ${name.padEnd(columns.name)}  ${measured.padEnd(columns.measured)}  ${required.padEnd(columns.required)}  ${verdict}`.trimEnd();
-  const lines = [title, line('Check', 'Measured', 'Required', 'Verdict')];
-  for (const row of rows) {
-    lines.push(line(row.name, row.measured, row.required, verdictWord[row.verdict]));
-    if (row.fix && (row.verdict === 'fail' || row.verdict === 'warn')) lines.push(`      fix: ${row.fix}`);
+/** A cell's lines at its column's width, broken at spaces. */
+export const cellLines = (text: string, width: number): string[] => wrapLine(text, width, 0);
+
+/** An aligned table that fits `width`: a row's cells wrap within their columns, the fix is indented under a warn or fail. */
+export function checkLines(title: string, rows: CheckRow[], width = defaultWidth): string[] {
+  const columns = checkColumns(rows, width);
+  const widths = [columns.name, columns.measured, columns.required];
+  const row = (cells: string[], verdict: string) => {
+    const wrapped = cells.map((cell, index) => cellLines(cell, widths[index]!));
+    const height = Math.max(...wrapped.map((cell) => cell.length));
+    return Array.from({ length: height }, (_, line) =>
+      `  ${wrapped.map((cell, index) => (cell[line] ?? '').padEnd(widths[index]!)).join('  ')}  ${line === 0 ? verdict : ''}`.trimEnd(),
+    );
+  };
+  const lines = [title, ...row(['Check', 'Measured', 'Required'], 'Verdict')];
+  for (const check of rows) {
+    lines.push(...row([check.name, check.measured, check.required], verdictWord[check.verdict]));
+    if (check.fix && (check.verdict === 'fail' || check.verdict === 'warn')) lines.push(...wrapLine(`      fix: ${check.fix}`, width, 11));
   }
   lines.push(`  ${checksTally(rows)}`);
   return lines;

@@ -1,5 +1,5 @@
 import { BugError } from '../system/errors.js';
-import { createLineReporter, streamWriter } from './line-reporter.js';
+import { createLineReporter, streamWriter, terminalColumns } from './line-reporter.js';
 import type { FrontEnd } from './prompter.js';
 
 export interface UnattendedOptions {
@@ -16,7 +16,7 @@ export interface UnattendedOptions {
  */
 export function createUnattendedFrontEnd(options: UnattendedOptions = {}): FrontEnd {
   const stream = options.stream ?? (options.json ? process.stdout : process.stderr);
-  const reporter = createLineReporter({ write: streamWriter(stream), json: options.json, logPath: options.logPath });
+  const reporter = createLineReporter({ write: streamWriter(stream), json: options.json, logPath: options.logPath, columns: terminalColumns(stream) });
   const refuse = (field: string): never => {
     throw new BugError(`An unattended run asked for "${field}"; answers must be resolved from the answers file before the flow starts.`);
   };

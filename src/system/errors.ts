@@ -1,3 +1,5 @@
+import { wrapLines } from './wrap.js';
+
 /**
  * Two kinds of error, after Shopify's cli-kit: an AbortError is something the admin can fix
  * (bad input, a failed check, a command that failed), a BugError is our fault. Only the top
@@ -79,7 +81,11 @@ export function formatProblem(problem: Problem): string {
   return problem.fix ? `${head}\n    fix: ${problem.fix}` : head;
 }
 
-export function formatError(error: unknown): string {
+/**
+ * The final error as the admin reads it. With `width` (stderr is a terminal) every line wraps
+ * at spaces under its own text; without (a pipe, a log), each problem stays one line for grep.
+ */
+export function formatError(error: unknown, width?: number): string {
   if (error instanceof AbortError) {
     const lines = [`✖ ${error.message}`];
     for (const problem of error.problems) lines.push(`  - ${formatProblem(problem)}`);
@@ -87,8 +93,16 @@ export function formatError(error: unknown): string {
       lines.push('', 'Next steps:');
       for (const step of error.nextSteps) lines.push(`  • ${step}`);
     }
-    return lines.join('\n');
+    const text = lines.join('\n');
+    return width === undefined ? text : wrapLines(text, width).join('\n');
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `✖ Internal error (a bug in ha-install, please report it):\n${message}`;
+}
+
+/** The same error as one JSON document, for commands whose output is JSON (`status --json`). */
+export function errorDocument(error: unknown): { message: string; exitCode: ExitCodeValue; problems: Problem[]; nextSteps: string[] } {
+  if (error instanceof AbortError) return { message: error.message, exitCode: error.exitCode, problems: error.problems, nextSteps: error.nextSteps };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `Internal error (a bug in ha-install, please report it): ${message}`, exitCode: ExitCode.failed, problems: [], nextSteps: [] };
 }

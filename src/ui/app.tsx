@@ -1,18 +1,28 @@
 import { useSyncExternalStore } from 'react';
-import { Box, Static, Text, useInput, useStdin } from 'ink';
+import { Box, Static, Text, useInput, useStdin, useStdout } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { ProgressPanel } from './progress-panel.js';
 import { PromptPanel } from './prompt-panel.js';
 import { StepList } from './step-list.js';
+import { numberedMenuLimit } from '../prompts/prompter.js';
+import { defaultWidth } from '../system/wrap.js';
 import type { PendingPrompt, WizardState, WizardStore } from './store.js';
 import { TranscriptLine } from './transcript.js';
 
-const keyHints: Record<PendingPrompt['kind'], string> = {
-  select: 'Enter confirm · ↑↓ choose · Ctrl-C cancel',
-  text: 'Enter confirm · Ctrl-C cancel',
-  secret: 'Enter confirm · Ctrl-C cancel',
-  confirm: 'y yes · n no · Ctrl-C cancel',
-};
+function keyHint(prompt: PendingPrompt | undefined): string {
+  switch (prompt?.kind) {
+    case undefined:
+      return 'Ctrl-C cancel';
+    case 'select': {
+      const numbers = prompt.choices.length <= numberedMenuLimit ? `1-${prompt.choices.length} or ` : '';
+      return `${numbers}↑↓ choose · Enter confirm · Ctrl-C cancel`;
+    }
+    case 'confirm':
+      return 'y yes · n no · Ctrl-C cancel';
+    default:
+      return 'Enter confirm · Ctrl-C cancel';
+  }
+}
 
 /**
  * The wizard: the transcript of what is finished (ink's Static, printed once, scrolls like a
@@ -21,6 +31,7 @@ const keyHints: Record<PendingPrompt['kind'], string> = {
 export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: () => void }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
   // exitOnCtrlC is off and the terminal is in raw mode: Ctrl-C arrives here as a key.
   useInput(
     (input, key) => {
@@ -34,7 +45,14 @@ export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: (
   const stepsWidth = Math.min(36, Math.max(16, ...state.steps.map((step) => step.title.length + 4)));
   return (
     <>
-      <Static items={state.transcript}>{(entry) => <TranscriptLine key={entry.key} entry={entry} />}</Static>
+      {/* Static lays its items out with no width of their own: without one, a row of boxes (a plan action, a table) would overflow the terminal instead of wrapping. */}
+      <Static items={state.transcript}>
+        {(entry) => (
+          <Box key={entry.key} width={stdout.columns || defaultWidth} flexDirection="column">
+            <TranscriptLine entry={entry} />
+          </Box>
+        )}
+      </Static>
       <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
         <Text bold>{state.title}</Text>
         <Box marginTop={1}>
@@ -47,11 +65,10 @@ export function App({ store, onInterrupt }: { store: WizardStore; onInterrupt: (
             <Panel state={state} />
           </Box>
         </Box>
-        <Box marginTop={1}>
-          <Text dimColor>
-            {state.logPath ? `Log: ${state.logPath} · ` : ''}
-            {state.prompt ? keyHints[state.prompt.kind] : 'Ctrl-C cancel'}
-          </Text>
+        {/* The log path and the keys on lines of their own: at 80 columns they wrap as whole lines, not mid-hint. */}
+        <Box marginTop={1} flexDirection="column">
+          {state.logPath ? <Text dimColor wrap="truncate-middle">Log: {state.logPath}</Text> : null}
+          <Text dimColor>{keyHint(state.prompt)}</Text>
         </Box>
       </Box>
     </>

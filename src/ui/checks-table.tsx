@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import type { CheckRow, Verdict } from '../prompts/prompter.js';
-import { checkColumns, checksTally } from '../prompts/report-lines.js';
+import { cellLines, checkColumns, checksTally } from '../prompts/report-lines.js';
+import { defaultWidth } from '../system/wrap.js';
 
 const verdicts: Record<Verdict, { mark: string; color: string }> = {
   ok: { mark: '✔ ok', color: 'green' },
@@ -10,12 +11,13 @@ const verdicts: Record<Verdict, { mark: string; color: string }> = {
   info: { mark: 'i info', color: 'blue' },
 };
 
+/** Cells are broken into lines here, at the plain table's places: ink would cut a word longer than its box. */
 function Row({ cells, widths, verdict, header }: { cells: string[]; widths: number[]; verdict: ReactNode; header?: boolean }) {
   return (
     <Box>
       {cells.map((cell, index) => (
         <Box key={index} width={widths[index]! + 2} flexShrink={0} paddingRight={2}>
-          <Text bold={header}>{cell}</Text>
+          <Text bold={header}>{cellLines(cell, widths[index]!).join('\n')}</Text>
         </Box>
       ))}
       {verdict}
@@ -25,7 +27,9 @@ function Row({ cells, widths, verdict, header }: { cells: string[]; widths: numb
 
 /** Measured vs required, one verdict per row, and what to do under each warn or fail. */
 export function ChecksTable({ title, rows }: { title: string; rows: CheckRow[] }) {
-  const columns = checkColumns(rows);
+  // The transcript is as wide as the terminal; the table's columns share what is left of it.
+  const { stdout } = useStdout();
+  const columns = checkColumns(rows, stdout.columns || defaultWidth);
   const widths = [columns.name, columns.measured, columns.required];
   const failed = rows.filter((row) => row.verdict === 'fail').length;
   const warned = rows.filter((row) => row.verdict === 'warn').length;

@@ -7,16 +7,25 @@ export function PlanView({ title, actions, notes, diffs }: { title: string; acti
       <Text bold>
         {title} <Text dimColor>({actions.length} actions)</Text>
       </Text>
+      {/* Number and text in boxes of their own, so a long action wraps under its text, not under its number. */}
       {actions.map((action, index) => (
-        <Text key={index}>
-          <Text color="cyan">{String(index + 1).padStart(3)}.</Text> {action}
-        </Text>
+        <Box key={index}>
+          <Box width={5} flexShrink={0}>
+            <Text color="cyan">{String(index + 1).padStart(3)}.</Text>
+          </Box>
+          <Text>{action}</Text>
+        </Box>
       ))}
       {notes.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Notes</Text>
           {notes.map((note, index) => (
-            <Text key={index}>  - {note}</Text>
+            <Box key={index}>
+              <Box width={4} flexShrink={0}>
+                <Text>  -</Text>
+              </Box>
+              <Text>{note}</Text>
+            </Box>
           ))}
         </Box>
       ) : null}

@@ -8,11 +8,17 @@ import { TextPrompt } from './text-prompt.js';
 export function PromptPanel({ prompt }: { prompt: PendingPrompt }) {
   return (
     <Box flexDirection="column">
-      <Box>
+      {/* One paragraph, so a long question wraps as a whole and (y/N) stays at its end. */}
+      <Text>
         <Text color="cyan">? </Text>
-        <Text bold>{prompt.message} </Text>
-        {prompt.kind === 'confirm' ? <ConfirmPrompt key={prompt.id} prompt={prompt} /> : null}
-      </Box>
+        <Text bold>{prompt.message}</Text>
+        {prompt.kind === 'confirm' ? (
+          <>
+            {' '}
+            <ConfirmPrompt key={prompt.id} prompt={prompt} />
+          </>
+        ) : null}
+      </Text>
       {prompt.kind === 'select' ? <SelectPrompt key={prompt.id} prompt={prompt} /> : null}
       {prompt.kind === 'text' || prompt.kind === 'secret' ? <TextPrompt key={prompt.id} prompt={prompt} /> : null}
     </Box>

@@ -43,7 +43,7 @@ test('--plain: an unreachable slave can be edited in place, then the plan shows 
   await term.keys('literal:Corr3ct-Horse-Battery', 'Enter');
   await term.waitFor(/Type it again|again/i);
   await term.keys('literal:Corr3ct-Horse-Battery', 'Enter');
-  await term.waitFor(/Synchronous replication\?/);
+  await term.waitFor(/Use it\? \(y\/N\)/);
   await term.keys('n', 'Enter');
   const plan = await term.waitFor(/Dry run complete/);
   t.regex(plan, /\+host\s+replication\s+replicator\s+127\.0\.0\.13\/32\s+scram-sha-256/);

@@ -47,7 +47,7 @@ test('the ink wizard walks from the mode menu to the plan, validating as the adm
   await keys('literal:Corr3ct-Horse-Battery', 'Enter');
   await delay(200);
   await keys('literal:Corr3ct-Horse-Battery', 'Enter');
-  await waitFor(/Synchronous replication\?/);
+  await waitFor(/Use it\? \(y\/N\)/);
   await keys('n');
 
   const plan = await waitFor(/Dry run complete/);

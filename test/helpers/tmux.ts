@@ -24,6 +24,14 @@ export class Terminal {
     return String((await this.tmux('capture-pane', '-p', '-S', '-300', '-t', 'main')).stdout);
   }
 
+  /**
+   * The whole scrollback with the lines the terminal wrapped joined again (capture-pane -J), so
+   * a line the program wrote wider than the terminal shows as one overlong line.
+   */
+  async joinedScreen(): Promise<string> {
+    return String((await this.tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', 'main')).stdout);
+  }
+
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     let text = '';

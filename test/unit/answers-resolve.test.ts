@@ -1,7 +1,7 @@
 import test from 'ava';
 import { applyDefaults, passwordStrength, resolveAnswer, type AnswerSources } from '../../src/answers/resolve.js';
-import type { Answers } from '../../src/answers/types.js';
-import type { Choice, Prompter, Validate } from '../../src/prompts/prompter.js';
+import { modeNumbers, type Answers } from '../../src/answers/types.js';
+import { menuLabel, type Choice, type Prompter, type Validate } from '../../src/prompts/prompter.js';
 
 type Call = { kind: string; field: string; message: string; initial?: unknown; choices?: Choice[]; confirmMessage?: string; validate?: Validate };
 
@@ -66,17 +66,19 @@ test('ask forces a prompt with the known value as the initial one', async (t) =>
   t.is(prompter.calls[0].message, 'Master server IP address');
 });
 
-test('mode is a select with the numbered labels in menu order', async (t) => {
+test('mode is a select in menu order, so the menu number is the one --mode takes', async (t) => {
   const prompter = fakePrompter(['slave']);
   t.is(await resolveAnswer('mode', sources({}, {}, prompter), {}), 'slave');
   const call = prompter.calls[0];
   t.is(call.kind, 'select');
-  t.deepEqual(call.choices?.map((c) => [c.value, c.label]), [
+  const choices = call.choices ?? [];
+  t.deepEqual(choices.map((c, index) => [c.value, menuLabel(choices, index)]), [
     ['standalone', '1  Standalone'],
     ['master', '2  HA master'],
     ['slave', '3  HA slave'],
     ['load-balancer', '4  Load balancer'],
   ]);
+  choices.forEach((choice, index) => t.is(modeNumbers[String(index + 1)] as string, choice.value));
 });
 
 test('a boolean is a confirm with its default as the initial answer', async (t) => {

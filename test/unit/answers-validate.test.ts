@@ -1,4 +1,5 @@
 import test from 'ava';
+import { invalidInputHeading } from '../../src/cli/input-heading.js';
 import { loadAnswersFile } from '../../src/answers/load.js';
 import { checkValue, validateAnswers } from '../../src/answers/validate.js';
 import { fieldByKey } from '../../src/answers/schema.js';
@@ -136,10 +137,15 @@ test('flags win over the file and fill what it lacks', (t) => {
   t.like(answers, { mode: 'load-balancer', masterIp: '10.0.0.1', slaveIp: '10.0.0.2', pgPort: 6543 });
 });
 
-test('a bad flag value is reported under its key and says it came from the flag', (t) => {
+test('a bad flag value is reported under the flag, with the flag\'s fix', (t) => {
   const { problems } = validateAnswers({ mode: 'load-balancer', 'master-ip': '10.0.0.1' }, { env, flags: { slaveIp: '10.0.0.1' } });
-  t.is(problems[0].field, 'slave-ip');
-  t.regex(problems[0].message, /given as --slave-ip/);
+  t.is(problems[0].field, '--slave-ip');
+  t.regex(problems[0].message, /same as master-ip/);
+  const typed = validateAnswers({}, { env, flags: { mode: 'bogus' as never, pgPort: '0' as never } }).problems;
+  t.deepEqual(typed.map((p) => p.field), ['--mode', '--pg-port']);
+  t.is(typed[0]!.fix, 'e.g. --mode master');
+  t.is(typed[1]!.fix, 'e.g. --pg-port 5432');
+  for (const problem of typed) t.notRegex(problem.fix!, /: "?\w/, 'no answers-file syntax in a flag\'s fix');
 });
 
 test('every problem of a file is reported in one pass', (t) => {
@@ -153,4 +159,14 @@ test('checkValue types a prompt answer and runs the field check against known an
   t.false(checkValue(slave, '10.0.0.1', { masterIp: '10.0.0.1' }).ok);
   t.deepEqual(checkValue(fieldByKey.get('postgresql.port')!, '5433', {}), { ok: true, value: 5433 });
   t.false(checkValue(fieldByKey.get('postgresql.port')!, '0', {}).ok);
+});
+
+test('a refusal is headed by the flags at fault, the answers file, or both', (t) => {
+  const flag = { field: '--mode', message: 'expected one of ...' };
+  const key = { field: 'master-ip', message: 'is not an address' };
+  t.is(invalidInputHeading([flag], undefined), '--mode has an invalid value: nothing was changed.');
+  t.is(invalidInputHeading([flag, { ...flag, field: '--pg-port' }, { ...flag, field: '--slave-ip' }], 'a.yaml'), '--mode, --pg-port and --slave-ip have invalid values: nothing was changed.');
+  t.is(invalidInputHeading([key, key], 'a.yaml'), 'The answers file a.yaml has 2 problems: nothing was changed.');
+  t.is(invalidInputHeading([key, flag], 'a.yaml'), '--mode has an invalid value, and the answers file a.yaml has 1 problem: nothing was changed.');
+  t.is(invalidInputHeading([flag, key, key], undefined), '--mode has an invalid value, and 2 answers are missing: nothing was changed.');
 });

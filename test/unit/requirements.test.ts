@@ -1,6 +1,6 @@
 import test from 'ava';
 import { loadFacts } from '../../src/system/facts.js';
-import { requirementRows } from '../../src/flows/requirements.js';
+import { requirementRows, unattendedHowToGoOn } from '../../src/flows/requirements.js';
 
 const seed = { minRamGb: 4, minCores: 2, minDiskGb: 100, ignoreRequirements: false };
 const machine = (name: string) => loadFacts(new URL(`../fixtures/machines/${name}.json`, import.meta.url).pathname);
@@ -13,7 +13,7 @@ test('a good server passes every row of the seed minimums (4 GB, 2 cores, 100 GB
 });
 
 test('a 2 GB VM fails RAM, cores and disk, each with a fix', (t) => {
-  const rows = requirementRows(machine('small-vm-2gb'), seed, { needRoot: true });
+  const rows = requirementRows(machine('small-vm-2gb'), seed, { needRoot: true, howToGoOn: unattendedHowToGoOn });
   const v = verdicts(rows);
   t.is(v['RAM'], 'fail');
   t.is(v['CPU cores'], 'fail');
@@ -22,10 +22,17 @@ test('a 2 GB VM fails RAM, cores and disk, each with a fix', (t) => {
   t.regex(rows[0]!.measured, /2\.0 GB/);
 });
 
-test('--ignore-requirements turns the shortfalls into warnings', (t) => {
-  const rows = requirementRows(machine('small-vm-2gb'), { ...seed, ignoreRequirements: true }, { needRoot: true });
+test('--ignore-requirements turns the shortfalls into warnings, whose fixes never say to pass it', (t) => {
+  const rows = requirementRows(machine('small-vm-2gb'), { ...seed, ignoreRequirements: true }, { needRoot: true, howToGoOn: unattendedHowToGoOn });
   t.is(verdicts(rows)['RAM'], 'warn');
   t.false(rows.some((r) => r.verdict === 'fail'));
+  for (const row of rows) t.notRegex(row.fix ?? '', /ignore/);
+});
+
+test('a wizard run gets fixes without the flag: it offers "go on anyway" instead', (t) => {
+  const rows = requirementRows(machine('small-vm-2gb'), seed, { needRoot: true });
+  t.regex(rows[0]!.fix!, /add memory/);
+  for (const row of rows) t.notRegex(row.fix ?? '', /ignore/);
 });
 
 test('an unsupported OS fails even with --ignore-requirements', (t) => {

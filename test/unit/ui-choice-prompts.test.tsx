@@ -10,12 +10,12 @@ const roles = [
 test('select: arrow down and Enter return the second choice, and the label stays in the transcript', async (t) => {
   await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role of this server', choices: [...roles] }));
-    await waitForFrame(stdout, (frame) => frame.includes('❯ Master'));
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 1  Master'));
     await type(stdin, keys.down);
-    await waitForFrame(stdout, (frame) => /❯ Slave the standby/.test(frame));
+    await waitForFrame(stdout, (frame) => /❯ 2  Slave the standby/.test(frame));
     await type(stdin, keys.enter);
     t.is(await answer, 'slave');
-    await waitForFrame(stdout, (frame) => frame.includes('✔ Role of this server Slave'));
+    await waitForFrame(stdout, (frame) => frame.includes('✔ Role of this server 2  Slave'));
     t.pass();
   });
 });
@@ -23,7 +23,7 @@ test('select: arrow down and Enter return the second choice, and the label stays
 test('select: starts on the initial choice; up stops at the first', async (t) => {
   await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role', choices: [...roles], initial: 'slave' }));
-    await waitForFrame(stdout, (frame) => frame.includes('❯ Slave'));
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 2  Slave'));
     await type(stdin, keys.up, keys.up, keys.enter);
     t.is(await answer, 'master');
   });
@@ -32,7 +32,7 @@ test('select: starts on the initial choice; up stops at the first', async (t) =>
 test('select: down and Enter in one chunk still choose the second', async (t) => {
   await withInk(async ({ stdin, stdout, ui }) => {
     const answer = pending(ui.select({ field: 'role', message: 'Role', choices: [...roles] }));
-    await waitForFrame(stdout, (frame) => frame.includes('❯ Master'));
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 1  Master'));
     await type(stdin, keys.down + keys.enter);
     t.is(await answer, 'slave');
   });
@@ -85,4 +85,31 @@ test('close() cancels a pending prompt instead of leaving it hanging', async (t)
   await waitForFrame(stdout, (frame) => frame.includes('Apply?'));
   await ui.close();
   await t.throwsAsync(answer, { instanceOf: CancelledError });
+});
+
+const modes = [
+  { value: 'standalone', label: 'Standalone' },
+  { value: 'master', label: 'HA master' },
+  { value: 'slave', label: 'HA slave' },
+  { value: 'load-balancer', label: 'Load balancer' },
+];
+
+test('select: a menu is numbered; a number moves to its entry, Enter confirms it', async (t) => {
+  await withInk(async ({ stdin, stdout, ui }) => {
+    const answer = tracked(ui.select({ field: 'mode', message: 'Choose the install mode', choices: modes }));
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 1  Standalone') && frame.includes('1-4 or ↑↓ choose'));
+    await type(stdin, '3');
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 3  HA slave'));
+    t.false(answer.settled, 'a number alone does not confirm');
+    await type(stdin, '9');
+    await waitForFrame(stdout, (frame) => frame.includes('❯ 3  HA slave'));
+    await type(stdin, keys.enter);
+    t.is(await answer, 'slave');
+    await waitForFrame(stdout, (frame) => frame.includes('✔ Choose the install mode 3  HA slave'));
+
+    const pasted = pending(ui.select({ field: 'mode', message: 'Again', choices: modes }));
+    await waitForFrame(stdout, (frame) => frame.includes('? Again'));
+    await type(stdin, `2${keys.enter}`);
+    t.is(await pasted, 'master', 'a number and Enter in one chunk choose that entry');
+  });
 });

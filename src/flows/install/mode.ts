@@ -2,7 +2,7 @@ import { resolveAnswer } from '../../answers/resolve.js';
 import { CancelledError } from '../../system/errors.js';
 import type { InstallContext } from '../context.js';
 
-export const modeTitles = { standalone: 'Standalone', master: 'HA master', slave: 'HA slave', 'load-balancer': 'Load balancer' } as const;
+export { modeTitles } from '../../answers/types.js';
 
 /** Step 1, as in the Motadata installer: 1 standalone, 2 HA master, 3 HA slave, 4 load balancer. */
 export async function chooseMode(ctx: Pick<InstallContext, 'sources' | 'answers' | 'log' | 'ui'>): Promise<void> {

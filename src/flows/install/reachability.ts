@@ -9,21 +9,36 @@ import { settle } from './settle.js';
 
 type Probed = Pick<Answers, 'masterIp' | 'slaveIp' | 'mode' | 'pingCount' | 'probeTimeoutSeconds' | 'pgPort'>;
 
-function pingRow(label: string, result: PingResult | undefined, tcp: TcpResult | undefined, needPort: boolean): CheckRow {
-  const tcpText = tcp ? `tcp/${tcp.port} ${tcp.outcome}${tcp.hostAnswered ? ` (${tcp.ms} ms)` : ''}` : '';
+/** What a TCP connect proves, in words: "refused" is a live host with nothing on the port, not a failure. */
+function tcpText(tcp: TcpResult, timeoutSeconds: number): string {
+  switch (tcp.outcome) {
+    case 'open':
+      return `tcp/${tcp.port} open (${tcp.ms} ms)`;
+    case 'refused':
+      return `tcp/${tcp.port} refused in ${tcp.ms} ms: the host is up, nothing listens yet`;
+    case 'timeout':
+      return `tcp/${tcp.port} no answer in ${timeoutSeconds} s`;
+    default:
+      return `tcp/${tcp.port} ${tcp.outcome}${tcp.detail ? ` (${tcp.detail})` : ''}`;
+  }
+}
+
+function pingRow(label: string, result: PingResult | undefined, tcp: TcpResult | undefined, needPort: boolean, timeoutSeconds: number): CheckRow {
   const pingText = result
     ? result.alive
-      ? `${result.received}/${result.sent} pings, ${result.rttMs?.toFixed(2)} ms`
-      : `no reply (${result.error ?? 'timeout'})`
+      ? `${result.received}/${result.sent} pings, ${result.rttMs?.toFixed(2)} ms round trip`
+      : `no reply in ${timeoutSeconds} s (${result.error ?? 'timeout'})`
     : 'ping not installed';
-  const measured = [pingText, tcpText].filter(Boolean).join('; ');
+  const measured = [pingText, tcp ? tcpText(tcp, timeoutSeconds) : ''].filter(Boolean).join('; ');
   const answered = (result?.alive ?? false) || (tcp?.hostAnswered ?? false);
   const portOk = !needPort || tcp?.outcome === 'open';
   const verdict = !answered ? 'fail' : !portOk ? 'warn' : 'ok';
+  // The timeout is part of what is required: a reply that comes later counts as none.
+  const within = `answers within ${timeoutSeconds} s`;
   return {
     name: label,
     measured,
-    required: needPort ? `answers; tcp/${tcp?.port} open` : 'answers',
+    required: needPort ? `${within}; tcp/${tcp?.port} open` : within,
     verdict,
     fix: !answered
       ? 'check that the server is on, the address is right and no firewall drops ping and TCP; then retry or edit the address'
@@ -50,7 +65,7 @@ export async function probePair(answers: Probed, facts: Pick<MachineFacts, 'tool
       const [pinged, tcp] = await Promise.all([ping(address), isPeer || !facts.tools.ping ? tcpProbe(address, answers.pgPort, answers.probeTimeoutSeconds) : undefined]);
       const role = address === answers.masterIp ? 'master' : 'slave';
       const needPort = answers.mode === 'slave' && role === 'master';
-      return pingRow(`${role} ${address}${isPeer ? '' : ' (this machine)'}`, pinged, tcp, needPort);
+      return pingRow(`${role} ${address}${isPeer ? '' : ' (this machine)'}`, pinged, tcp, needPort, answers.probeTimeoutSeconds);
     }),
   );
 }

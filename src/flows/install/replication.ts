@@ -40,7 +40,8 @@ export async function askReplication(ctx: InstallContext): Promise<void> {
   ctx.log.redact(secret.value);
   if (a.mode === 'master') {
     a.synchronous = await resolveAnswer('synchronous', ctx.sources, a, {
-      message: 'Synchronous replication? (yes: no commit lost on failover, but writes wait for the slave)',
+      // The trade-off first and the question last, so (y/N) follows the question it answers.
+      message: 'Synchronous replication: no commit is lost on failover, but every write waits for the slave. Use it?',
     });
   } else {
     await settle(ctx, ['synchronous']);
