@@ -19,6 +19,8 @@ export interface PostgresqlContext {
   pgpassPath?: string;
   /** This build's version as written to `ha_install.version`; default: package.json. */
   buildVersion?: string;
+  /** The node's state folder, when not the default: commands printed for later name it. */
+  stateDir?: string;
   /**
    * The local cluster as described while the preflight ran (concurrently with its checks on
    * the master), for the plan that follows it: nothing changes in between. Absent: described

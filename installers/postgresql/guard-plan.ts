@@ -49,7 +49,7 @@ export function guardConfig(ctx: PostgresqlContext, cluster: Cluster, runtime: R
     passfile: pgpassPath(ctx),
     connectTimeoutMs: 2000,
     startingWaitSeconds: 10,
-    restore: describeCommand([...runtime.argv, 'restore-master', '--master-ip', peer]),
+    restore: describeCommand([...runtime.argv, 'restore-master', '--master-ip', peer, ...(ctx.stateDir && ctx.stateDir !== '/var/lib/ha-install' ? ['--state-dir', ctx.stateDir] : [])]),
   };
 }
 

@@ -26,6 +26,8 @@ export interface LocalView {
   /** A standby: WAL received and not yet replayed, in bytes. */
   replayBacklogBytes?: number;
   receiver?: { status: string; host: string; port: number };
+  /** What a promote must turn off first: a node with no standby yet would wait forever on every commit. */
+  synchronousStandbyNames?: string;
   history?: RoleChange[];
 }
 
@@ -47,7 +49,8 @@ export async function readLocal(ref: ClusterRef, log: Logger): Promise<LocalView
             CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_replay_lsn(), '0/0') ELSE pg_current_wal_lsn() END,
             CASE WHEN pg_is_in_recovery() THEN coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)::bigint ELSE 0 END,
             coalesce((SELECT status || '|' || coalesce(sender_host, '') || '|' || coalesce(sender_port, 0) || '|' || received_tli FROM pg_stat_wal_receiver), ''),
-            to_regclass('ha_install.events') IS NOT NULL`,
+            to_regclass('ha_install.events') IS NOT NULL,
+            current_setting('synchronous_standby_names')`,
     log,
     { title: 'Reading the node\'s role' },
   );
@@ -64,6 +67,7 @@ export async function readLocal(ref: ClusterRef, log: Logger): Promise<LocalView
     lsn: row?.[3],
     replayBacklogBytes: Number(row?.[4] ?? 0),
     receiver: status ? { status, host: host ?? '', port: Number(port) } : undefined,
+    synchronousStandbyNames: row?.[7] ?? '',
   };
   if (row?.[6] === 't') view.history = historyFromRows(await querySql(cluster, historySql, log, { title: 'Reading the pair\'s history' }));
   return view;

@@ -22,7 +22,8 @@ export interface PromoteInput {
   replayTimeoutSeconds: number;
   /** The reason recorded with a forced promote. */
   forced?: string;
-  synchronous: boolean;
+  /** synchronous_standby_names as this node has it now (a clone of a synchronous master carries it). */
+  synchronousStandbyNames: string;
 }
 
 /** The timeline a primary writes: the first 8 hex digits of its current WAL file's name. */
@@ -96,7 +97,9 @@ export function promoteActions(input: PromoteInput): Action[] {
   const detail = `'timeline ' || ${timelineSql} || ${literal(rest)}`;
   return [
     replay,
-    ...(input.synchronous ? [sql('postgresql.synchronous-off', 'Synchronous replication off: this node has no standby yet', synchronousSql(false, input.slot))] : []),
+    ...(input.synchronousStandbyNames !== ''
+      ? [sql('postgresql.synchronous-off', `Synchronous replication off (was ${input.synchronousStandbyNames}): this node has no standby yet`, synchronousSql(false, input.slot))]
+      : []),
     sql('postgresql.promote', 'Promote: this node becomes the primary', 'SELECT pg_promote(wait => true, wait_seconds => 60)', (rows) => (rows[0]?.[0] === 't' ? 'promoted' : undefined)),
     {
       kind: 'wait',

@@ -133,8 +133,16 @@ export async function restoreActions(input: RestorePlanInput): Promise<Action[]>
   const { pg, cluster, facts } = input;
   const a = pg.answers;
   const ref = clusterRef(pg);
+  const record: SqlAction = {
+    kind: 'sql',
+    id: 'postgresql.record-restore',
+    title: `Record the rejoin in the pair's history on ${a.masterIp}`,
+    target: peerTarget(pg),
+    sql: recordEventSql(nodes(a).self, 'restored', `standby of ${a.masterIp}, ha-install ${versionOf(pg)}`, { once: false }),
+  };
   if (facts.outcome === 'nothing to do') return [];
-  if (facts.outcome === 'clear the fence') return [standbySignalAction(cluster)];
+  // A fenced old master that never diverged streams already: only the fence mark goes.
+  if (facts.outcome === 'clear the fence') return [standbySignalAction(cluster), record];
   const stopped = { ...cluster, running: false };
   const marker = markerActions(input.rewindMarker);
   const clone: Action[] = [...cloneActions(pg, stopped), ...swapActions(pg, stopped)];
@@ -182,13 +190,7 @@ export async function restoreActions(input: RestorePlanInput): Promise<Action[]>
     dropStaleSlot,
     verify,
     ...(input.synchronous && ref.version >= 15 ? [synchronousAction(peerTarget(pg), true, a.slotName, 'postgresql.synchronous-on-new-master')] : []),
-    {
-      kind: 'sql',
-      id: 'postgresql.record-restore',
-      title: `Record the rejoin in the pair's history on ${a.masterIp}`,
-      target: peerTarget(pg),
-      sql: recordEventSql(nodes(a).self, 'restored', `standby of ${a.masterIp}, ha-install ${versionOf(pg)}`, { once: false }),
-    },
+    record,
     marker.end,
   ];
 }

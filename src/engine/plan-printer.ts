@@ -79,6 +79,11 @@ export function actionDiff(action: Action): string {
   return '';
 }
 
+/** Each file change of an action, a fallback's branches unfolded. */
+function diffsOf(action: Action): string[] {
+  return action.kind === 'either' ? [...action.first, ...action.otherwise].flatMap(diffsOf) : [actionDiff(action)].filter((d) => d !== '');
+}
+
 /** The whole plan as text: numbered actions with their details, then every file diff. */
 export function renderPlan(plan: Plan): { summary: string; diffs: string } {
   const lines = [plan.title, ''];
@@ -88,6 +93,7 @@ export function renderPlan(plan: Plan): { summary: string; diffs: string } {
   });
   if (plan.actions.length === 0) lines.push('   Nothing to do: the machine is already as planned.');
   if (plan.notes.length > 0) lines.push('', ...plan.notes.map((n) => `   note: ${n}`));
-  const diffs = plan.actions.map(actionDiff).filter((d) => d !== '').join('\n\n');
+  // A file written on either branch of a fallback, and after it, is one change: shown once.
+  const diffs = [...new Set(plan.actions.flatMap(diffsOf))].join('\n\n');
   return { summary: lines.join('\n'), diffs };
 }

@@ -37,6 +37,7 @@ async function checkPromote(ctx: RecoveryContext): Promise<void> {
 
 async function planPromote(ctx: RecoveryContext) {
   const { state, ref, self, peer } = known(ctx);
+  const synchronousNote = state.synchronous ? ['synchronous replication comes back on when restore-master brings the old master back as this node\'s standby'] : [];
   const forced = ctx.options.force && ctx.remote?.answered ? `${ctx.options.reason} (by ${process.env.SUDO_USER ?? process.env.USER ?? 'root'})` : undefined;
   return {
     title: `Promote ${self.address} (${ref.version}/${ref.name}) to primary`,
@@ -47,9 +48,9 @@ async function planPromote(ctx: RecoveryContext) {
       slot: state.slotName,
       replayTimeoutSeconds: (ctx.answers as Answers).replayTimeoutSeconds,
       forced,
-      synchronous: state.synchronous === true,
+      synchronousStandbyNames: ctx.local?.synchronousStandbyNames ?? '',
     }),
-    notes: [],
+    notes: synchronousNote,
   };
 }
 

@@ -69,7 +69,7 @@ function installerContext(ctx: RestoreContext): PostgresqlContext {
     synchronous: state.synchronous === true,
     backupPassword: ctx.answers.backupPassword,
   };
-  return { answers, facts: ctx.facts, log: ctx.log };
+  return { answers, facts: ctx.facts, log: ctx.log, stateDir: ctx.options.stateDir };
 }
 
 async function checkRestore(ctx: RestoreContext): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ProgressEvent } from '../engine/actions.js';
 import type { Reporter, StepInfo } from './prompter.js';
+import { actionDetail, actionLine } from '../engine/plan-printer.js';
 import { actionEndLine, checkLines, counter, percentText, planLines } from './report-lines.js';
 import { defaultWidth, wrapLine } from '../system/wrap.js';
 
@@ -106,7 +107,8 @@ export function createLineReporter(options: LineReporterOptions): Omit<Reporter,
     },
     showPlan(plan, diffs) {
       if (options.json) {
-        const actions = plan.actions.map((action) => ({ id: action.id, kind: action.kind, title: action.title }));
+        // What the text plan says of each action, its SQL and commands included: a script reads the same plan.
+        const actions = plan.actions.map((action) => ({ id: action.id, kind: action.kind, title: action.title, line: actionLine(action), detail: actionDetail(action) }));
         return json('plan', { title: plan.title, actions, notes: plan.notes, diffs });
       }
       lines(['', ...planLines(plan, diffs), '']);

@@ -2,6 +2,7 @@ import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crash, DemoEnv, eventually, pgCtlCluster, version, type Node } from '../helpers/demo.js';
+import { checkRows } from '../helpers/json-events.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -87,14 +88,16 @@ for (const [round, dead] of [
   test.serial(`round ${round}: restore-master --dry-run shows the fork and the commits it will discard, and changes nothing`, async (t) => {
     const data = env.dataDir(dead);
     const before = readdirSync(data).join(',') + readFileSync(`${data}/standby.signal`, 'utf8');
-    const dry = await env.run(dead, ['restore-master', '--master-ip', addressOf(alive), '--dry-run']);
+    const dry = await env.run(dead, ['restore-master', '--master-ip', addressOf(alive), '--dry-run', '--json']);
     t.is(dry.exitCode, 0, dry.stderr.slice(-3000));
-    t.regex(dry.stderr, new RegExp(`timelines\\s+this node: timeline \\d+, WAL to [0-9A-F]+/[0-9A-F]+; ${addressOf(alive).replaceAll('.', '\\.')} left timeline \\d+ at [0-9A-F]+/[0-9A-F]+`));
-    const discarded = Number(/discarded here\s+(\d+) bytes of WAL after/.exec(dry.stderr)?.[1]);
-    t.true(discarded > 500 * 40, `500 commits of its own are more than ${discarded} bytes of WAL`);
-    t.regex(dry.stderr, /exist ONLY on this node and will be discarded/);
-    t.regex(dry.stderr, /rewind\s+possible/);
-    t.regex(dry.stderr, /pg_rewind --target-pgdata=/);
+    const rows = checkRows(dry.stdout, 'Restore preflight');
+    t.regex(rows.get('timelines')?.measured ?? '', new RegExp(`^this node: timeline \\d+, WAL to [0-9A-F]+/[0-9A-F]+; ${addressOf(alive).replaceAll('.', '\\.')} left timeline \\d+ at [0-9A-F]+/[0-9A-F]+`));
+    const discarded = rows.get('discarded here');
+    t.regex(discarded?.measured ?? '', /exist ONLY on this node and will be discarded/);
+    t.true(Number(/^(\d+) bytes/.exec(discarded?.measured ?? '')?.[1]) > 500 * 40, `500 commits of its own are more WAL than ${discarded?.measured}`);
+    t.is(discarded?.verdict, 'warn');
+    t.is(rows.get('rewind')?.measured, 'possible');
+    t.regex(dry.stdout, /pg_rewind --target-pgdata=/);
     t.is(readdirSync(data).join(',') + readFileSync(`${data}/standby.signal`, 'utf8'), before);
     t.is(await role(dead), 'standby');
   });

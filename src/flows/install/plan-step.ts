@@ -22,7 +22,7 @@ export async function buildPlan(ctx: InstallContext): Promise<Plan> {
   if (packages.note) notes.push(packages.note);
   if (replicates(answers)) {
     const installed = answers.pgVersion === undefined ? ctx.facts.postgresqlVersions.length > 0 : ctx.facts.postgresqlVersions.includes(answers.pgVersion);
-    actions.push(...(installed ? await postgresqlPlan({ answers, facts: ctx.facts, log: ctx.log, cluster: ctx.pgCluster }) : [deferredPostgresql(ctx)]));
+    actions.push(...(installed ? await postgresqlPlan({ answers, facts: ctx.facts, log: ctx.log, cluster: ctx.pgCluster, stateDir: ctx.options.stateDir }) : [deferredPostgresql(ctx)]));
   }
   if (answers.mode === 'load-balancer') notes.push('the HAProxy configuration is not written by this version: only the package is installed');
   return { title: `${modeTitles[answers.mode]} install on ${ctx.facts.hostname}`, actions, notes };
@@ -42,7 +42,7 @@ function deferredPostgresql(ctx: InstallContext): StepAction {
     detail: [`PostgreSQL ${answers.pgVersion ?? ''} is not installed yet: its settings are planned and shown right after the package step`],
     run: async (apply) => {
       const facts = { ...ctx.facts, postgresqlVersions: postgresqlVersions() };
-      const plan: Plan = { title: 'PostgreSQL replication', actions: await postgresqlPlan({ answers, facts, log: apply.log }), notes: [] };
+      const plan: Plan = { title: 'PostgreSQL replication', actions: await postgresqlPlan({ answers, facts, log: apply.log, stateDir: ctx.options.stateDir }), notes: [] };
       ctx.ui.showPlan(plan, renderPlan(plan).diffs);
       await applyWithJournal(ctx, plan, journalPath(ctx, '-postgresql'));
     },
