@@ -15,6 +15,7 @@ const program = new Command('ha-install')
   .option('--slave-ip <address>', 'address of the slave server')
   .option('--answers <file>', 'run unattended from an answers file (YAML or JSON): never prompts')
   .option('--save-answers <file>', 'save the answers this run used (no secrets, mode 600) for an unattended replay')
+  .option('--force', 'replace the --save-answers file if it exists')
   .option('--dry-run', 'run every check, print the plan with file diffs, change nothing')
   .option('-y, --yes', 'apply the plan without asking for confirmation')
   .option('--plain', 'line-by-line prompts instead of the full-screen wizard (serial consoles, screen readers)')
@@ -37,6 +38,7 @@ const program = new Command('ha-install')
       json: Boolean(options.json),
       answersFile: options.answers as string | undefined,
       saveAnswers: options.saveAnswers as string | undefined,
+      force: Boolean(options.force),
       stateDir: options.stateDir as string,
       logDir: options.logDir as string,
       factsFile: options.facts as string | undefined,
@@ -57,7 +59,8 @@ answers
   .command('init [file]')
   .description('write a commented answers template (to stdout without FILE)')
   .option('--force', 'overwrite FILE if it exists')
-  .action(async (file: string | undefined, options: { force?: boolean }) => (await import('./cli/answers-commands.js')).answersInit(file, Boolean(options.force)));
+  // --force is also a global flag (for --save-answers): commander hands it to whichever level parsed it.
+  .action(async (file: string | undefined, options: { force?: boolean }) => (await import('./cli/answers-commands.js')).answersInit(file, Boolean(options.force ?? program.opts().force)));
 answers
   .command('validate <file>')
   .description('check an answers file: every problem at once, no root needed, nothing changed')

@@ -7,8 +7,10 @@ import { runStamp, type RunOptions } from '../flows/context.js';
 import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
 import { Logger } from '../system/log.js';
+import { printable } from '../system/text-checks.js';
 import { pickFrontEnd } from './front-end.js';
 import { setActiveFrontEnd } from './interrupt.js';
+import { checkRunPaths } from './run-paths.js';
 
 export interface InstallFlags extends RunOptions {
   plain: boolean;
@@ -19,13 +21,9 @@ export interface InstallFlags extends RunOptions {
 
 const isMissing = (p: Problem) => p.message.startsWith('is required');
 
-/** Opens the run's log; without write access (not root) the run goes on without one. */
-function openLog(logDir: string, stamp: string): Logger {
-  try {
-    return new Logger(join(logDir, `ha-install-${stamp}.log`));
-  } catch {
-    return new Logger(undefined);
-  }
+/** Opens the run's log; checkRunPaths said whether this user may write one (a dry run as not root goes on without). */
+function openLog(logDir: string, stamp: string, noLog: string | undefined): Logger {
+  return new Logger(noLog === undefined ? join(logDir, `ha-install-${stamp}.log`) : undefined);
 }
 
 /**
@@ -38,13 +36,14 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
   if (!isRoot && !flags.dryRun && !flags.factsFile) {
     throw new InputError('ha-install changes system files and must run as root.', [{ message: 'not running as root', fix: 'run with sudo: sudo npx ha-install (or try --dry-run, which needs no root)' }]);
   }
+  const { noLog } = checkRunPaths(flags);
   let file: Partial<Answers> = {};
   let problems: Problem[];
   const answerFlags = flags.answerFlags as Partial<Answers>;
   const typedFlags = validateAnswers({}, { flags: answerFlags }).answers;
   if (flags.answersFile) {
     const loaded = loadAnswersFile(flags.answersFile);
-    if (loaded.problems.length > 0) throw new InputError(`The answers file ${flags.answersFile} cannot be used: nothing was changed.`, loaded.problems);
+    if (loaded.problems.length > 0) throw new InputError(`The answers file ${printable(flags.answersFile)} cannot be used: nothing was changed.`, loaded.problems);
     const validated = validateAnswers(loaded.raw, { filePath: flags.answersFile, flags: answerFlags });
     problems = validated.problems;
     file = validated.answers;
@@ -61,7 +60,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
     const onlyMissing = flags.answersFile === undefined && wrong.every(isMissing);
     throw new InputError(
       flags.answersFile
-        ? `The answers file ${flags.answersFile} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.`
+        ? `The answers file ${printable(flags.answersFile)} has ${wrong.length} problem${wrong.length > 1 ? 's' : ''}: nothing was changed.`
         : onlyMissing
           ? tty
             ? 'Answers are missing, and a --json run never asks.'
@@ -72,7 +71,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
     );
   }
   const stamp = runStamp();
-  const log = openLog(flags.logDir, stamp);
+  const log = openLog(flags.logDir, stamp, noLog);
   const ui = await pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
   if (!ui) throw new BugError('no front end for a run whose answers were all checked');
   setActiveFrontEnd(ui);
@@ -88,7 +87,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
       log,
       options: flags,
       stamp,
-      notes: [],
+      notes: noLog ? [`no log was written: ${noLog}`] : [],
     });
   } catch (error) {
     log.write('error', error instanceof Error ? error.message : String(error));

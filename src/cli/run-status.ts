@@ -5,6 +5,7 @@ import { collectStatus, statusCommand } from '../flows/status.js';
 import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
 import { Logger } from '../system/log.js';
+import { checkRunPaths } from './run-paths.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
@@ -15,6 +16,7 @@ function requireRoot(what: string): void {
 /** `ha-install status`: exit code 1 when the pair is not healthy. */
 export async function runStatus(options: { stateDir: string; logDir: string; json: boolean; watch: boolean }): Promise<void> {
   requireRoot('status');
+  checkRunPaths({ stateDir: options.stateDir, dryRun: true }); // status only reads it
   const healthy = await statusCommand({ ...options, log: new Logger(undefined) });
   if (!healthy) process.exitCode = ExitCode.failed;
 }
@@ -22,6 +24,7 @@ export async function runStatus(options: { stateDir: string; logDir: string; jso
 /** `ha-install demo [--down]`, then the pair's status. */
 export async function runDemo(options: { stateDir: string; logDir: string; down: boolean }): Promise<void> {
   requireRoot('demo');
+  checkRunPaths({ stateDir: options.stateDir, logDir: options.logDir, dryRun: false });
   const log = new Logger(join(options.logDir, `ha-install-demo-${runStamp()}.log`));
   if (options.down) return demoDownCommand({ stateDir: options.stateDir, log });
   const started = performance.now();

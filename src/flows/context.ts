@@ -12,6 +12,8 @@ export interface RunOptions {
   yes: boolean;
   answersFile?: string;
   saveAnswers?: string;
+  /** Replace an existing --save-answers file. */
+  force?: boolean;
   stateDir: string;
   logDir: string;
   factsFile?: string;
