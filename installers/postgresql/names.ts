@@ -31,3 +31,14 @@ export function replicationRoleProblem(value: string): { message: string; fix: s
   }
   return undefined;
 }
+
+/**
+ * Set with COMMENT ON ROLE when ha-install creates the replication role: how a later run (and
+ * the slave) tells a role of its own from one that was there before, which it must not touch.
+ */
+export const ROLE_MARKER = 'ha-install replication role';
+
+/** The refusal of an existing role ha-install did not create (or that became a superuser). */
+export function foreignRoleFix(user: string): string {
+  return `choose another name with postgresql.replication-user (e.g. ha_replicator): ha-install creates that role and uses it alone. If an earlier ha-install created ${user}, mark it as ours: COMMENT ON ROLE ${user} IS '${ROLE_MARKER}'`;
+}
