@@ -27,6 +27,15 @@ function openLog(logDir: string, stamp: string, noLog: string | undefined): Logg
 }
 
 /**
+ * An env: secret has been read: its variable leaves this process's environment, so no child
+ * (ping, systeminformation's commands, psql) can inherit it, whatever its name.
+ */
+function forgetSecretVariables(answers: Partial<Answers>): void {
+  const ref = answers.backupPassword?.ref;
+  if (answers.backupPassword?.source === 'env' && ref?.startsWith('env:')) delete process.env[ref.slice(4)];
+}
+
+/**
  * The install command: answers from flags and file are validated all at once, then the
  * wizard runs on the front end that fits (ink, plain, unattended).
  */
@@ -52,6 +61,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
     problems = validated.problems;
     file = validated.answers; // typed flag values; flags still win in resolve
   }
+  forgetSecretVariables(file);
   const complete = problems.every((p) => !isMissing(p)) && typedFlags.mode !== undefined;
   // Runs that cannot ask (answers file, --json, no terminal) must have every answer up front.
   const canAsk = flags.answersFile === undefined && !flags.json && tty;
@@ -72,6 +82,7 @@ export async function installCommand(flags: InstallFlags): Promise<void> {
   }
   const stamp = runStamp();
   const log = openLog(flags.logDir, stamp, noLog);
+  log.redact(file.backupPassword?.value); // from the first line on, and kept out of children's environments
   const ui = await pickFrontEnd({ answersFile: flags.answersFile, plain: flags.plain, json: flags.json, logPath: log.path, tty, complete });
   if (!ui) throw new BugError('no front end for a run whose answers were all checked');
   setActiveFrontEnd(ui);
