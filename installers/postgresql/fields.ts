@@ -3,7 +3,7 @@ import { PASSWORD_MAX_BYTES, passwordProblem, SOCKET_DIR_MAX_BYTES, socketDirPro
 import { IDENTIFIER_MAX_BYTES, identifierProblem, replicationRoleProblem } from './names.js';
 
 const CLUSTER_MAX = 63;
-const identifierLimits = `lower-case letters, digits and _, starting with a letter or _; at most ${IDENTIFIER_MAX_BYTES} characters`;
+const identifierLimits = 'lower-case letters, digits and _, starting with a letter or _';
 
 /** The PostgreSQL installer's slice of the answers file. */
 export const postgresqlFields: FieldSpec[] = [
@@ -34,6 +34,7 @@ export const postgresqlFields: FieldSpec[] = [
     type: 'string',
     description: 'the replication role the slave logs in as',
     default: 'replicator',
+    maxBytes: IDENTIFIER_MAX_BYTES,
     limits: `${identifierLimits}; not postgres, public, a pg_ name or another reserved name; on the master not an existing role that ha-install did not create`,
     check: replicationRoleProblem,
   }),
@@ -62,6 +63,7 @@ export const postgresqlFields: FieldSpec[] = [
     type: 'string',
     description: 'physical replication slot the slave streams from',
     default: 'ha_slave',
+    maxBytes: IDENTIFIER_MAX_BYTES,
     limits: identifierLimits,
     check: (v) => identifierProblem(v, 'slot name'),
   }),

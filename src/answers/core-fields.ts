@@ -2,7 +2,7 @@ import { sameAddress } from '../system/address.js';
 import { defineField, isHa, modes, type FieldSpec } from './types.js';
 
 /** What coerce.ts (checkAddress) holds every address to, for the README's reference. */
-const addressLimits = 'IPv4 without leading zeros, IPv6 without a zone id (brackets allowed; IPv4-mapped ones count as IPv4), or a host name of at most 253 characters; not 0.0.0.0, ::, broadcast or multicast';
+const addressLimits = 'IPv4 without leading zeros, IPv6 without a zone id (brackets allowed; IPv4-mapped ones count as IPv4), or a host name; not 0.0.0.0, ::, broadcast or multicast';
 
 /** The wizard's own questions: install mode, the pair's addresses, requirements, reachability. */
 export const coreFields: FieldSpec[] = [
@@ -31,6 +31,7 @@ export const coreFields: FieldSpec[] = [
     description: 'address of the master server (IPv4, IPv6 or a host name that resolves)',
     required: isHa,
     example: '192.168.0.137',
+    maxBytes: 253,
     limits: addressLimits,
   }),
   defineField({
@@ -41,6 +42,7 @@ export const coreFields: FieldSpec[] = [
     description: 'address of the slave server; must differ from master-ip',
     required: isHa,
     example: '192.168.0.118',
+    maxBytes: 253,
     limits: `${addressLimits}; not the same address as master-ip, however written`,
     // Both values are canonical here (coerce.ts): ::ffff:127.0.0.11 is 127.0.0.11.
     check: (value, answers) =>
