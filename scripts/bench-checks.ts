@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { requirementRows } from '../src/flows/requirements.js';
 import { probePair } from '../src/flows/install/reachability.js';
 import { gatherFacts } from '../src/system/facts.js';
+import { silentLogger } from '../src/system/log.js';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
 const bin = fileURLToPath(new URL('../bin/ha-install.js', import.meta.url));
@@ -34,7 +35,7 @@ for (let i = 0; i < runs; i++) {
     await time(async () => {
       const facts = await gatherFacts();
       requirementRows(facts, { minRamGb: 4, minCores: 2, minDiskGb: 100, ignoreRequirements: false }, { needRoot: true });
-      await probePair({ mode: 'master', masterIp: '127.0.0.11', slaveIp: '127.0.0.12', pingCount: 3, probeTimeoutSeconds: 2, pgPort: 5432 }, facts);
+      await probePair({ mode: 'master', masterIp: '127.0.0.11', slaveIp: '127.0.0.12', pingCount: 3, probeTimeoutSeconds: 2, pgPort: 5432 }, facts, silentLogger());
     }),
   );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server and
 # client, HAProxy, ping, tmux (the pseudo-terminal test), iproute2 and util-linux (network
-# namespaces). Idempotent: installs only what is missing. Needs root (the tests need it too).
+# namespaces), time, strace and script (hostile-input tests). Idempotent: installs only what is missing. Needs root (the tests need it too).
 set -euo pipefail
 
 need=()
@@ -18,6 +18,9 @@ have tmux || need+=(tmux)
 have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
 have runuser || need+=(util-linux)
+[ -x /usr/bin/time ] || need+=(time)      # memory of the hostile-input runs
+have strace || need+=(strace)             # what children inherit (test/e2e/hostile-env)
+have script || need+=(bsdutils)           # a terminal for npx (test/e2e/hostile-npx)
 
 # Each package once, in order.
 if [ "${#need[@]}" -gt 0 ]; then mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++'); fi

@@ -28,7 +28,8 @@ const program = new Command('ha-install')
   .option('--ignore-requirements', 'go on although RAM, cores or disk are below the minimum')
   .option('--skip-packages', 'do not install OS packages')
   .option('--pg-port <port>', 'PostgreSQL port (the same on both nodes)')
-  .option('--synchronous', 'synchronous replication (no commit lost on failover; writes wait for the slave)');
+  .option('--synchronous', 'synchronous replication (no commit lost on failover; writes wait for the slave)')
+  .option('--force', 'replace the --save-answers file if it exists');
 addRunOptions(program)
   .addHelpText('after', helpEpilogue)
   .action(async (_options: Flags, command: Command) => {
@@ -41,7 +42,7 @@ addRunOptions(
   program
     .command('promote')
     .description('on the slave, when the master is dead: make this standby the primary (manual failover)')
-    .option('--force', 'promote although the master answers as a writable primary (two primaries!)')
+    .option('--force', 'promote although the master answers as a writable primary (two primaries!); also replaces a --save-answers file')
     .option('--reason <text>', 'why --force was needed: recorded in the log and the pair\'s history'),
 )
   .addHelpText('after', promoteHelp)
@@ -56,7 +57,8 @@ addRunOptions(
     .alias('restore_master')
     .description('on the old master: bring it back as the standby of the new master (pg_rewind, or a full clone)')
     .option('--master-ip <address>', 'the new master (the node that was promoted)')
-    .option('--clone', 'a full clone instead of a rewind (the old data directory is moved aside, never deleted)'),
+    .option('--clone', 'a full clone instead of a rewind (the old data directory is moved aside, never deleted)')
+    .option('--force', 'replace the --save-answers file if it exists'),
 )
   .addHelpText('after', restoreHelp)
   .action(async (_options: Flags, command: Command) => {
@@ -69,7 +71,8 @@ answers
   .command('init [file]')
   .description('write a commented answers template (to stdout without FILE)')
   .option('--force', 'overwrite FILE if it exists')
-  .action(async (file: string | undefined, options: { force?: boolean }) => (await import('./cli/answers-commands.js')).answersInit(file, Boolean(options.force)));
+  // --force is also a global flag (for --save-answers): commander hands it to whichever level parsed it.
+  .action(async (file: string | undefined, options: { force?: boolean }) => (await import('./cli/answers-commands.js')).answersInit(file, Boolean(options.force ?? program.opts().force)));
 answers
   .command('validate <file>')
   .description('check an answers file: every problem at once, no root needed, nothing changed')

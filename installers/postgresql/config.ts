@@ -1,4 +1,4 @@
-import { hostNetwork } from '../../src/system/address.js';
+import { gucString, hbaName, hbaNetwork, pgpassField, pgpassFields } from './file-formats.js';
 
 /** Pure builders for what ha-install writes into PostgreSQL's configuration. */
 
@@ -8,10 +8,8 @@ export const VERSION_SETTING = 'ha_install.version';
 
 const GB = 1024 ** 3;
 
-/** A GUC value in single quotes, as postgresql.conf reads it. */
-export function confQuote(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
-}
+/** A GUC value in single quotes, as postgresql.conf reads it (file-formats.ts). */
+export const confQuote = gucString;
 
 /**
  * How much WAL a replication slot may hold back, in MB. A slot whose slave is gone keeps every
@@ -96,15 +94,11 @@ export function confFile(input: ConfInput): string {
 
 /** Symmetric pg_hba rules: each node lets its peer replicate and write the marker row. */
 export function hbaBlock(replicationUser: string, peerAddress: string): string {
-  const peer = hostNetwork(peerAddress);
+  const [user, peer] = [hbaName(replicationUser), hbaNetwork(peerAddress)];
   return [
-    `host    replication    ${replicationUser}    ${peer}    scram-sha-256`,
-    `host    postgres       ${replicationUser}    ${peer}    scram-sha-256`,
+    `host    replication    ${user}    ${peer}    scram-sha-256`,
+    `host    postgres       ${user}    ${peer}    scram-sha-256`,
   ].join('\n');
-}
-
-function pgpassEscape(value: string): string {
-  return value.replaceAll('\\', '\\\\').replaceAll(':', '\\:');
 }
 
 export interface PgpassEntry {
@@ -115,7 +109,7 @@ export interface PgpassEntry {
 }
 
 export function pgpassLine(entry: PgpassEntry): string {
-  return [entry.host, String(entry.port), '*', entry.user, entry.password].map(pgpassEscape).join(':');
+  return [entry.host, String(entry.port), '*', entry.user, entry.password].map(pgpassField).join(':');
 }
 
 /**
@@ -124,10 +118,10 @@ export function pgpassLine(entry: PgpassEntry): string {
  */
 export function mergePgpass(existing: string, entries: PgpassEntry[]): string {
   // Any database field: libpq takes the first matching line, so an older `replication` line would win.
-  const ours = new Set(entries.map((e) => [e.host, String(e.port), e.user].map(pgpassEscape).join(':')));
+  const ours = new Set(entries.map((e) => JSON.stringify([e.host, String(e.port), e.user])));
   const isOurs = (line: string) => {
-    const fields = line.split(/(?<!\\):/);
-    return ours.has([fields[0], fields[1], fields[3]].join(':'));
+    const fields = pgpassFields(line);
+    return ours.has(JSON.stringify([fields[0], fields[1], fields[3]]));
   };
   const kept = existing.split('\n').filter((line) => line.trim() !== '' && (line.startsWith('#') || !isOurs(line)));
   return [...kept, ...entries.map(pgpassLine)].join('\n') + '\n';

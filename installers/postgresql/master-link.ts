@@ -1,5 +1,6 @@
 import type { PostgresqlContext } from './context.js';
 import { backupPassword } from './context.js';
+import { ROLE_MARKER } from './names.js';
 import { classifyLoginError, withPeer, type LoginFailure, type PeerLogin } from './remote.js';
 
 /** What the slave learns from the master over the replication login, before changing anything. */
@@ -11,6 +12,8 @@ export interface MasterFacts {
   buildVersion?: string;
   databaseBytes: number;
   slot?: { active: boolean; clientAddress?: string };
+  /** The replication role as the master has it: a superuser, or not marked as ha-install's own. */
+  role: { superuser: boolean; ours: boolean };
 }
 
 export function masterLogin(ctx: PostgresqlContext, options: { replication?: boolean } = {}): PeerLogin {
@@ -31,7 +34,10 @@ export async function readMaster(ctx: PostgresqlContext): Promise<MasterFacts> {
     const info = await client.query(
       `SELECT current_setting('server_version_num')::int AS version_num,
               current_setting('ha_install.version', true) AS build_version,
-              (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn)::bigint AS bytes`,
+              (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn)::bigint AS bytes,
+              r.rolsuper AS superuser, coalesce(shobj_description(r.oid, 'pg_authid'), '') = $1 AS ours
+         FROM pg_roles r WHERE r.rolname = current_user`,
+      [ROLE_MARKER],
     );
     const slot = await client.query(
       `SELECT s.active, host(r.client_addr) AS client_addr
@@ -39,7 +45,7 @@ export async function readMaster(ctx: PostgresqlContext): Promise<MasterFacts> {
         WHERE s.slot_name = $1`,
       [ctx.answers.slotName],
     );
-    const row = info.rows[0] as { version_num: number; build_version: string | null; bytes: string };
+    const row = info.rows[0] as { version_num: number; build_version: string | null; bytes: string; superuser: boolean; ours: boolean };
     const slotRow = slot.rows[0] as { active: boolean; client_addr: string | null } | undefined;
     return {
       systemId: String(identity.systemid),
@@ -48,6 +54,7 @@ export async function readMaster(ctx: PostgresqlContext): Promise<MasterFacts> {
       buildVersion: row.build_version || undefined,
       databaseBytes: Number(row.bytes),
       slot: slotRow ? { active: slotRow.active, clientAddress: slotRow.client_addr ?? undefined } : undefined,
+      role: { superuser: row.superuser, ours: row.ours },
     };
   });
 }

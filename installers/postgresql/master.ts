@@ -6,7 +6,8 @@ import { backupPassword, clusterRef, confAction, hbaAction, localCluster, nodes,
 import { eventsSql, recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
 import { scramMatches, scramVerifier } from './scram.js';
-import { ident, literal, localTarget, sqlValue } from './sql.js';
+import { foreignRoleFix, ROLE_MARKER } from './names.js';
+import { ident, literal, localTarget, sqlOn, sqlValue } from './sql.js';
 import { synchronousActions } from './synchronous.js';
 
 /**
@@ -30,8 +31,16 @@ function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
       const setPassword = scramMatches(password, current) ? '' : ` PASSWORD ${literal(scramVerifier(password))}`;
       await sqlValue(
         ref,
+        // Created and marked as ours, or refused: a role that was there before (a superuser,
+        // an application's) must not get a new password and a pg_hba line for the peer.
         `DO $$ BEGIN
-           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) THEN CREATE ROLE ${ident(user)}; END IF;
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}) THEN
+             CREATE ROLE ${ident(user)};
+             COMMENT ON ROLE ${ident(user)} IS ${literal(ROLE_MARKER)};
+           ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(user)}
+                          AND (rolsuper OR shobj_description(oid, 'pg_authid') IS DISTINCT FROM ${literal(ROLE_MARKER)})) THEN
+             RAISE EXCEPTION 'the role % exists and was not created by ha-install (or is a superuser): not changed', ${literal(user)};
+           END IF;
          END $$;
          ALTER ROLE ${ident(user)} WITH LOGIN REPLICATION${setPassword};`,
         log,
@@ -134,5 +143,18 @@ export async function preflightMaster(ctx: PostgresqlContext): Promise<{ rows: C
     verdict: cluster.inRecovery ? 'fail' : 'ok',
     fix: cluster.inRecovery ? `${version}/${cluster.name} is a standby: promote it first, or install this server as the slave` : undefined,
   });
+  // A stopped cluster cannot be asked: the role step refuses a foreign role itself, before changing it.
+  if (cluster.running && !cluster.inRecovery) rows.push(await roleRow(ctx, clusterRef(ctx)));
   return { rows };
+}
+
+/** The replication role must be ours alone: missing, or created (and marked) by ha-install, never a superuser. */
+async function roleRow(ctx: PostgresqlContext, cluster: ClusterRef): Promise<CheckRow> {
+  const user = ctx.answers.replicationUser;
+  const [row] = await sqlOn(cluster, `SELECT rolsuper, coalesce(shobj_description(oid, 'pg_authid'), '') FROM pg_roles WHERE rolname = ${literal(user)}`, ctx.log, {
+    title: `Looking up the role ${user}`,
+  });
+  const measured = !row ? 'not there yet: ha-install creates it' : row[0] === 't' ? `${user} exists and is a superuser` : row[1] === ROLE_MARKER ? `${user}, created by ha-install` : `${user} exists and was not created by ha-install`;
+  const ok = !row || (row[0] !== 't' && row[1] === ROLE_MARKER);
+  return { name: 'replication role', field: 'postgresql.replication-user', measured, required: 'missing, or created by ha-install; never a superuser', verdict: ok ? 'ok' : 'fail', fix: ok ? undefined : foreignRoleFix(user) };
 }

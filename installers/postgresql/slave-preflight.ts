@@ -2,6 +2,7 @@ import type { CheckRow } from '../../src/prompts/prompter.js';
 import { hostPort } from '../../src/system/address.js';
 import { pgVersion, versionOf, type PostgresqlContext } from './context.js';
 import { loginProblem, readMaster, type MasterFacts } from './master-link.js';
+import { foreignRoleFix } from './names.js';
 import { waitForPort } from './remote.js';
 
 const GB = 1024 ** 3;
@@ -17,7 +18,7 @@ function notChecked(names: string[], why: string): CheckRow[] {
   return names.map((name) => ({ name, measured: `not checked: ${why}`, required: '-', verdict: 'info' as const }));
 }
 
-const laterRows = ['PostgreSQL version', 'ha-install version', 'replication slot', 'free disk for the clone'];
+const laterRows = ['replication role', 'PostgreSQL version', 'ha-install version', 'replication slot', 'free disk for the clone'];
 
 /**
  * Everything the slave must know before it changes anything: the master answers, accepts the
@@ -51,6 +52,15 @@ export async function preflightSlave(ctx: PostgresqlContext): Promise<{ rows: Ch
     return { rows: [...rows, ...notChecked(laterRows, 'no login')] };
   }
   rows.push({ name: 'replication login', measured: `${a.replicationUser} logged in`, required: `${a.replicationUser} logs in with the backup password`, verdict: 'ok' });
+  const roleOk = !master.role.superuser && master.role.ours;
+  rows.push({
+    name: 'replication role',
+    field: 'postgresql.replication-user',
+    measured: master.role.superuser ? `${a.replicationUser} is a superuser on the master` : master.role.ours ? `${a.replicationUser}, created by ha-install` : `${a.replicationUser} was not created by ha-install`,
+    required: 'the role ha-install created on the master, never a superuser',
+    verdict: roleOk ? 'ok' : 'fail',
+    fix: roleOk ? undefined : foreignRoleFix(a.replicationUser),
+  });
 
   const local = pgVersion(ctx);
   const remote = Math.floor(master.versionNum / 10000);

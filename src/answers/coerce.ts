@@ -1,4 +1,6 @@
-import { modeNumbers, type FieldSpec, type Secret } from './types.js';
+import { checkAddress } from '../system/address.js';
+import { byteLength, controlCharacter, excerpt } from '../system/text-checks.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS, modeNumbers, type FieldSpec, type Secret } from './types.js';
 
 /**
  * Turns one raw value (from YAML, JSON, a flag or a typed prompt answer) into the field's type.
@@ -47,7 +49,7 @@ export function describeGiven(value: unknown, secret = false): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (secret) return `a ${typeof value}`;
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? excerpt(value) : String(value).slice(0, 40);
 }
 
 /** The last segment of a dotted key: how the key is spelled inside its section. */
@@ -81,6 +83,29 @@ function toNumber(spec: FieldSpec, value: unknown): Coerced {
   return { ok: true, value: number };
 }
 
+/** Text that lands in a file or an argv: one line, bounded. Undefined when it is fine. */
+export function textProblem(spec: FieldSpec, text: string, what = 'it'): { ok: false; message: string; fix: string } | undefined {
+  const control = controlCharacter(text, { format: true });
+  if (control) return { ok: false, message: `contains ${control}`, fix: `write ${what} on one line, without control characters` };
+  const max = spec.maxBytes ?? DEFAULT_MAX_BYTES;
+  const bytes = byteLength(text);
+  if (bytes > max) return { ok: false, message: `${describeGiven(text)} is ${bytes} bytes long; at most ${max} are accepted`, fix: `shorten ${what} to ${max} bytes or fewer` };
+  return undefined;
+}
+
+function toList(spec: FieldSpec, value: unknown): Coerced {
+  // A prompt or a flag gives "htop, tmux"; the file gives a YAML list.
+  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s !== '') : value;
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return wrongType(spec, value);
+  const max = spec.maxItems ?? DEFAULT_MAX_ITEMS;
+  if (list.length > max) return { ok: false, message: `has ${list.length} items; at most ${max} are accepted`, fix: `list at most ${max}` };
+  for (const item of list) {
+    const wrong = textProblem(spec, item, 'each item');
+    if (wrong) return wrong;
+  }
+  return { ok: true, value: list };
+}
+
 /** Types one value; range limits are part of the type so the message says the whole rule. */
 export function coerceValue(spec: FieldSpec, value: unknown): Coerced {
   switch (spec.type) {
@@ -101,11 +126,15 @@ export function coerceValue(spec: FieldSpec, value: unknown): Coerced {
       const match = spec.values?.find((v) => v === word.toLowerCase());
       return match === undefined ? wrongType(spec, value) : { ok: true, value: match };
     }
-    case 'string-list': {
-      // A prompt or a flag gives "htop, tmux"; the file gives a YAML list.
-      const list = typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s !== '') : value;
-      if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return wrongType(spec, value);
-      return { ok: true, value: list };
+    case 'string-list':
+      return toList(spec, value);
+    case 'address': {
+      if (typeof value !== 'string' || value.trim() === '') return wrongType(spec, value);
+      const tooLong = textProblem(spec, value.trim());
+      if (tooLong) return tooLong;
+      // Canonical from here on: every comparison and every file sees one spelling of an address.
+      const address = checkAddress(value);
+      return address.ok ? { ok: true, value: address.value } : { ok: false, message: address.message, fix: address.fix };
     }
     case 'secret': {
       // Only the typed form is checked here; env:/file:/plain references are resolved by secrets.ts.
@@ -115,7 +144,7 @@ export function coerceValue(spec: FieldSpec, value: unknown): Coerced {
     }
     default: {
       if (typeof value !== 'string' || value.trim() === '') return wrongType(spec, value);
-      return { ok: true, value: value.trim() };
+      return textProblem(spec, value.trim()) ?? { ok: true, value: value.trim() };
     }
   }
 }

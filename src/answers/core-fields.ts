@@ -1,11 +1,8 @@
-import { checkAddress } from '../system/address.js';
+import { sameAddress } from '../system/address.js';
 import { defineField, isHa, modes, type FieldSpec } from './types.js';
 
-
-const addressCheck = (value: string) => {
-  const result = checkAddress(value);
-  return result.ok ? undefined : { message: result.message, fix: result.fix };
-};
+/** What coerce.ts (checkAddress) holds every address to, for the README's reference. */
+const addressLimits = 'IPv4 without leading zeros, IPv6 without a zone id (brackets allowed; IPv4-mapped ones count as IPv4), or a host name; not 0.0.0.0, ::, broadcast or multicast';
 
 /** The wizard's own questions: install mode, the pair's addresses, requirements, reachability. */
 export const coreFields: FieldSpec[] = [
@@ -34,7 +31,8 @@ export const coreFields: FieldSpec[] = [
     description: 'address of the master server (IPv4, IPv6 or a host name that resolves); for restore-master: the new master',
     required: (answers, command) => (command === 'install' ? isHa(answers) : command === 'restore-master'),
     example: '192.168.0.137',
-    check: addressCheck,
+    maxBytes: 253,
+    limits: addressLimits,
   }),
   defineField({
     key: 'slave-ip',
@@ -44,15 +42,17 @@ export const coreFields: FieldSpec[] = [
     description: 'address of the slave server; must differ from master-ip',
     required: (answers, command) => command === 'install' && isHa(answers),
     example: '192.168.0.118',
+    maxBytes: 253,
+    limits: `${addressLimits}; not the same address as master-ip, however written`,
+    // Both values are canonical here (coerce.ts): ::ffff:127.0.0.11 is 127.0.0.11.
     check: (value, answers) =>
-      addressCheck(value) ??
-      (answers.masterIp !== undefined && value.trim().toLowerCase() === answers.masterIp.trim().toLowerCase()
+      answers.masterIp !== undefined && sameAddress(value, answers.masterIp)
         ? { message: `is the same as master-ip (${value})`, fix: 'the slave must be a different server: give its own address' }
-        : undefined),
+        : undefined,
   }),
-  defineField({ key: 'requirements.min-ram-gb', prop: 'minRamGb', type: 'number', min: 0, description: 'minimum RAM in GB', default: 4 }),
-  defineField({ key: 'requirements.min-cores', prop: 'minCores', type: 'integer', min: 1, description: 'minimum CPU cores', default: 2 }),
-  defineField({ key: 'requirements.min-disk-gb', prop: 'minDiskGb', type: 'number', min: 0, description: 'minimum free disk in GB on the filesystem that holds the database', default: 100 }),
+  defineField({ key: 'requirements.min-ram-gb', prop: 'minRamGb', type: 'number', min: 0, max: 65536, description: 'minimum RAM in GB', default: 4 }),
+  defineField({ key: 'requirements.min-cores', prop: 'minCores', type: 'integer', min: 1, max: 4096, description: 'minimum CPU cores', default: 2 }),
+  defineField({ key: 'requirements.min-disk-gb', prop: 'minDiskGb', type: 'number', min: 0, max: 1048576, description: 'minimum free disk in GB on the filesystem that holds the database', default: 100 }),
   defineField({
     key: 'requirements.ignore',
     prop: 'ignoreRequirements',

@@ -99,7 +99,13 @@ async function ask(spec: FieldSpec, prompter: Prompter, current: unknown, known:
     case 'boolean':
       return prompter.confirm({ field, message, initial: typeof current === 'boolean' ? current : undefined });
     case 'secret': {
-      const value = await prompter.secret({ field, message, confirmMessage: 'Type it again', validate: opts.validate ?? passwordStrength });
+      // The field's own check (what .pgpass can carry) first, then the flow's policy.
+      const policy = opts.validate ?? passwordStrength;
+      const validate = (typed: string) => {
+        const wrong = spec.check?.({ source: 'prompt', value: typed } as never, known);
+        return wrong ? `The password ${wrong.message}: ${wrong.fix}.` : policy(typed);
+      };
+      const value = await prompter.secret({ field, message, confirmMessage: 'Type it again', validate });
       return { source: 'prompt', value } satisfies Secret;
     }
     default: {

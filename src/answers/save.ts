@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { writeUserFile } from '../system/safe-write.js';
 import { isSecret, shortKey } from './coerce.js';
 import { sections } from './sections.js';
 import { yamlValue } from './template.js';
@@ -44,14 +44,10 @@ export function serializeAnswers(answers: Partial<Answers>): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Writes the answers file with mode 0600, also when it existed before with a wider mode. */
-export function saveAnswers(path: string, answers: Partial<Answers>): void {
-  const descriptor = openSync(path, 'w', 0o600);
-  try {
-    // The mode given to open only applies to a new file (and is narrowed by the umask anyway).
-    fchmodSync(descriptor, 0o600);
-    writeSync(descriptor, serializeAnswers(answers));
-  } finally {
-    closeSync(descriptor);
-  }
+/**
+ * Writes the answers file with mode 0600 through the one writer of user-given paths: no link
+ * followed, an existing file replaced only with `force` (then with mode 0600 too).
+ */
+export function saveAnswers(path: string, answers: Partial<Answers>, force = false): void {
+  writeUserFile(path, serializeAnswers(answers), { flag: '--save-answers', force, mode: 0o600 });
 }

@@ -1,6 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Problem } from '../system/errors.js';
+import { readRegularFile } from '../system/safe-read.js';
+import { excerpt, pathTextProblem } from '../system/text-checks.js';
 import type { Secret } from './types.js';
 
 /**
@@ -19,13 +21,15 @@ export interface SecretContext {
 
 export type SecretResult = { secret?: Secret; problem?: Problem };
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envName = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** A password file holds one line; anything bigger is not one. */
+const SECRET_FILE_MAX_BYTES = 64 * 1024;
 const octal = (mode: number) => (mode & 0o777).toString(8).padStart(4, '0');
 
 function fromEnv(name: string, ctx: SecretContext): SecretResult {
   const field = ctx.key;
   if (!envName.test(name)) {
-    return { problem: { field, message: `env:${name} is not a valid environment variable name`, fix: 'use letters, digits and _, e.g. env:HA_BACKUP_PASSWORD' } };
+    return { problem: { field, message: `env:${excerpt(name)} is not a valid environment variable name`, fix: 'use letters, digits and _ (at most 128), e.g. env:HA_BACKUP_PASSWORD' } };
   }
   const value = ctx.env[name];
   if (value === undefined || value === '') {
@@ -42,26 +46,31 @@ function fromEnv(name: string, ctx: SecretContext): SecretResult {
 
 function fromFile(path: string, ctx: SecretContext): SecretResult {
   const field = ctx.key;
+  const pathWrong = pathTextProblem(path);
+  if (pathWrong) return { problem: { field, message: `the secret file path ${pathWrong}`, fix: 'give the path of a file holding the password on its first line' } };
   // Relative to the answers file, so an answers file and its secret file can move together.
   const full = resolvePath(ctx.filePath ? dirname(ctx.filePath) : process.cwd(), path);
-  let mode: number;
-  let text: string;
-  try {
-    const stat = statSync(full);
-    if (!stat.isFile()) return { problem: { field, message: `secret file ${full} is not a regular file`, fix: 'point file: at a file holding the password on its first line' } };
-    mode = stat.mode;
-    if ((mode & 0o077) !== 0) {
-      return { problem: { field, message: `secret file ${full} can be read by group or others (mode ${octal(mode)}); refused`, fix: `chmod 600 ${full}` } };
-    }
-    text = readFileSync(full, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
-    return { problem: { field, message: `secret file ${full} ${why}`, fix: 'create it with the password on its first line and chmod 600 it, or use env:NAME' } };
+  const read = readRegularFile(full, SECRET_FILE_MAX_BYTES);
+  if (!read.ok) {
+    const fix = read.reason === 'not-regular' || read.reason === 'too-large' ? 'point file: at a regular file holding the password on its first line' : 'create it with the password on its first line and chmod 600 it, or use env:NAME';
+    return { problem: { field, message: `secret file ${full} ${read.detail}`, fix } };
   }
+  const mode = fileModeOf(full);
+  if (mode === undefined || (mode & 0o077) !== 0) {
+    return { problem: { field, message: `secret file ${full} can be read by group or others (mode ${mode === undefined ? 'unknown' : octal(mode)}); refused`, fix: `chmod 600 ${full}` } };
+  }
+  const text = read.text;
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   if (firstLine === '') return { problem: { field, message: `secret file ${full} has an empty first line`, fix: 'put the password on the first line of the file' } };
   return { secret: { source: 'file', ref: `file:${full}`, value: firstLine } };
+}
+
+function fileModeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mode;
+  } catch {
+    return undefined; // vanished since it was read: refused as unknown
+  }
 }
 
 function fromPlainText(value: string, ctx: SecretContext): SecretResult {

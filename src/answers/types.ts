@@ -71,6 +71,12 @@ export interface FieldSpec<K extends AnswerKey = AnswerKey> {
   values?: readonly string[];
   min?: number;
   max?: number;
+  /** Text and list items: the most UTF-8 bytes accepted (default DEFAULT_MAX_BYTES). */
+  maxBytes?: number;
+  /** Lists: the most items accepted (default DEFAULT_MAX_ITEMS). */
+  maxItems?: number;
+  /** The rules the field's own check adds, in words, for the README's answers reference. */
+  limits?: string;
   /** Used when neither a flag, the file nor a prompt gave a value. `undefined`: no default. */
   default?: Answers[K];
   /** Shown in `answers init`. */
@@ -80,6 +86,10 @@ export interface FieldSpec<K extends AnswerKey = AnswerKey> {
   /** Extra checks on a well-typed value; returns what is wrong and how to fix it. */
   check?: (value: Answers[K], answers: Partial<Answers>) => { message: string; fix: string } | undefined;
 }
+
+/** Every text answer is bounded: names and paths are short, and each one lands in a file or an argv. */
+export const DEFAULT_MAX_BYTES = 255;
+export const DEFAULT_MAX_ITEMS = 100;
 
 /** Keeps a field's value type checked against its property while letting fields share one list. */
 export function defineField<K extends AnswerKey>(spec: FieldSpec<K>): FieldSpec {

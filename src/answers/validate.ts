@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Problem } from '../system/errors.js';
-import { coerceValue, flagFix, flagName, shortKey, type Coerced } from './coerce.js';
+import { coerceValue, describeGiven, flagFix, flagName, shortKey, type Coerced } from './coerce.js';
 import { fieldByKey, fields } from './schema.js';
 import { resolveSecret } from './secrets.js';
 import { suggestKey } from './suggest.js';
@@ -60,7 +60,7 @@ function collect(raw: unknown, filePath: string | undefined, problems: Problem[]
   const given = new Map<FieldSpec, unknown>();
   if (raw === null || raw === undefined) return given;
   if (!isMapping(raw)) {
-    problems.push({ field: filePath ?? 'answers', message: `expected a mapping of keys such as "mode: master", got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, fix: 'start from `ha-install answers init`' });
+    problems.push({ field: filePath ?? 'answers', message: `expected a mapping of keys such as "mode: master", got ${describeGiven(raw)}`, fix: 'start from `ha-install answers init`' });
     return given;
   }
   for (const [key, value] of Object.entries(raw)) {

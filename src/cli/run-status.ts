@@ -7,6 +7,7 @@ import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
 import { commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
+import { checkRunPaths } from './run-paths.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
@@ -17,6 +18,7 @@ function requireRoot(what: string): void {
 /** `ha-install status`: exit code 1 when the pair is not healthy. */
 export async function runStatus(options: { stateDir: string; logDir: string; json: boolean; watch: boolean }): Promise<void> {
   requireRoot('status');
+  checkRunPaths({ stateDir: options.stateDir, dryRun: true }); // status only reads it
   const healthy = await statusCommand({ ...options, log: new Logger(undefined) });
   if (!healthy) process.exitCode = ExitCode.failed;
 }
@@ -42,6 +44,7 @@ function demoFlags(options: { port: string; clusterPrefix: string }): { port: nu
 export async function runDemo(options: { stateDir: string; logDir: string; down: boolean; port: string; clusterPrefix: string }): Promise<void> {
   const flags = demoFlags(options);
   requireRoot('demo');
+  checkRunPaths({ stateDir: options.stateDir, logDir: options.logDir, dryRun: false });
   const log = new Logger(join(options.logDir, `ha-install-demo-${runStamp()}.log`));
   if (options.down) return demoDownCommand({ stateDir: options.stateDir, log });
   const started = performance.now();

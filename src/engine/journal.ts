@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Action, Plan } from './actions.js';
+import { ensureDirectory } from '../system/user-paths.js';
 
 interface JournalFile {
   plan: string;
@@ -92,7 +93,7 @@ export class Journal {
   }
 
   private save(): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    ensureDirectory(dirname(this.path)); // bounded: recursive mkdir loops for ever under /proc
     const temporary = `${this.path}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     renameSync(temporary, this.path); // atomic: a kill -9 never leaves half a journal

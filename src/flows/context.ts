@@ -18,7 +18,10 @@ export interface RunOptions {
   stateDir: string;
   logDir: string;
   factsFile?: string;
-  /** promote: go on although the master answers as a writable primary; `reason` is recorded. */
+  /**
+   * Replace an existing --save-answers file; for promote also: go on although the master answers
+   * as a writable primary (`reason` is recorded).
+   */
   force?: boolean;
   reason?: string;
   /** restore-master: a full clone, not a rewind. */

@@ -24,7 +24,7 @@ export async function runFlow<C extends FlowContext>(flow: Flow<C>, ctx: C): Pro
     }
     if (step.id === 'plan' && ctx.options.saveAnswers) {
       // Every answer is known by now: save them before anything changes, so a failed apply can be replayed.
-      saveAnswers(ctx.options.saveAnswers, ctx.answers);
+      saveAnswers(ctx.options.saveAnswers, ctx.answers, ctx.options.force);
       ctx.notes.push(`answers saved (without secrets) to ${ctx.options.saveAnswers}`);
     }
     ctx.ui.stepState(step.id, 'running');

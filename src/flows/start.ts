@@ -3,12 +3,14 @@ import { loadAnswersFile } from '../answers/load.js';
 import { validateAnswers } from '../answers/validate.js';
 import type { Answers } from '../answers/types.js';
 import { pickFrontEnd } from '../cli/front-end.js';
+import { checkRunPaths } from '../cli/run-paths.js';
 import { invalidInputHeading } from '../cli/input-heading.js';
 import { setActiveFrontEnd } from '../cli/interrupt.js';
 import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
 import { detectInvocation, type Invocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
+import { printable } from '../system/text-checks.js';
 import { runStamp, type Flow, type FlowContext, type RunOptions } from './context.js';
 import { runFlow } from './run-flow.js';
 
@@ -24,13 +26,18 @@ export interface FlowRequest {
 
 const isMissing = (p: Problem) => p.message.startsWith('is required');
 
-/** Opens the run's log; without write access (not root) the run goes on without one. */
-function openLog(logDir: string, stamp: string): Logger {
-  try {
-    return new Logger(join(logDir, `ha-install-${stamp}.log`));
-  } catch {
-    return new Logger(undefined);
-  }
+/** Opens the run's log; checkRunPaths said whether this user may write one (a dry run as not root goes on without). */
+function openLog(logDir: string, stamp: string, noLog: string | undefined): Logger {
+  return new Logger(noLog === undefined ? join(logDir, `ha-install-${stamp}.log`) : undefined);
+}
+
+/**
+ * An env: secret has been read: its variable leaves this process's environment, so no child
+ * (ping, systeminformation's commands, psql) can inherit it, whatever its name.
+ */
+function forgetSecretVariables(answers: Partial<Answers>): void {
+  const ref = answers.backupPassword?.ref;
+  if (answers.backupPassword?.source === 'env' && ref?.startsWith('env:')) delete process.env[ref.slice(4)];
 }
 
 /**
@@ -45,11 +52,12 @@ function checkAnswers(command: Flow['command'], request: FlowRequest, tty: boole
   let problems = typedFlags.problems;
   if (options.answersFile) {
     const loaded = loadAnswersFile(options.answersFile);
-    if (loaded.problems.length > 0) throw new InputError(`The answers file ${options.answersFile} cannot be used: nothing was changed.`, loaded.problems);
+    if (loaded.problems.length > 0) throw new InputError(`The answers file ${printable(options.answersFile)} cannot be used: nothing was changed.`, loaded.problems);
     const validated = validateAnswers(loaded.raw, { filePath: options.answersFile, flags, command });
     problems = validated.problems;
     file = validated.answers;
   }
+  forgetSecretVariables(file);
   const complete = typedFlags.problems.every((p) => !isMissing(p));
   const canAsk = options.answersFile === undefined && !request.json && tty;
   const wrong = problems.filter((p) => !canAsk || !isMissing(p));
@@ -79,9 +87,11 @@ export async function startFlow<C extends FlowContext>(flow: Flow<C>, request: F
   if (flow.needsRoot && !isRoot && !options.dryRun && !options.factsFile) {
     throw new InputError('ha-install changes system files and must run as root.', [{ message: 'not running as root', fix: 'run with sudo: sudo npx ha-install (or try --dry-run, which needs no root)' }]);
   }
+  const { noLog } = checkRunPaths(options);
   const answers = checkAnswers(flow.command, request, tty);
   const stamp = runStamp();
-  const log = openLog(options.logDir, stamp);
+  const log = openLog(options.logDir, stamp, noLog);
+  log.redact(answers.file.backupPassword?.value); // from the first line on
   const ui = await pickFrontEnd({ answersFile: options.answersFile, plain: request.plain, json: request.json, logPath: log.path, tty, complete: answers.complete, title: flow.title });
   if (!ui) throw new BugError('no front end for a run whose answers were all checked');
   setActiveFrontEnd(ui);
@@ -100,7 +110,7 @@ export async function startFlow<C extends FlowContext>(flow: Flow<C>, request: F
       stamp,
       invocation: request.invocation ?? detectInvocation(),
       secrets: {},
-      notes: [],
+      notes: noLog ? [`no log was written: ${noLog}`] : [],
       next: [],
     };
     await runFlow(flow, flow.extend ? flow.extend(base) : (base as C));

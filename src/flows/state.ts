@@ -1,7 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mode } from '../answers/types.js';
 import { InputError } from '../system/errors.js';
+import { readRegularFile } from '../system/safe-read.js';
+import { printable } from '../system/text-checks.js';
+import { ensureDirectory } from '../system/user-paths.js';
+
+/** A node's state is a few hundred bytes of JSON. */
+const STATE_MAX_BYTES = 64 * 1024;
 
 /**
  * What ha-install keeps about the pair on each node, no secrets: both addresses and ports, the
@@ -84,22 +90,23 @@ function fromLegacy(old: LegacyState): NodeState {
 export function readState(stateDir: string): NodeState | undefined {
   const path = stateFile(stateDir);
   if (!existsSync(path)) return undefined;
+  const read = readRegularFile(path, STATE_MAX_BYTES);
+  const fix = `restore it from a backup under ${join(stateDir, 'backups')}, or move it aside and run the install of this node again (it changes nothing that is in place); --state-dir picks another folder`;
+  if (!read.ok) throw new InputError(`The node state ${path} cannot be used.`, [{ field: path, message: read.detail, fix }]);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(read.text);
   } catch (error) {
-    throw new InputError(`The node state ${path} cannot be read.`, [
-      { field: path, message: `is not valid JSON (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, fix: `restore it from a backup under ${join(stateDir, 'backups')}, or move it aside and run the install again (it changes nothing that is in place)` },
-    ]);
+    throw new InputError(`The node state ${path} is damaged.`, [{ field: path, message: `is not valid JSON (${printable((error as Error).message, 80)})`, fix }]);
   }
-  const state = parsed as Partial<NodeState> & Partial<LegacyState>;
+  const state = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<NodeState> & Partial<LegacyState>;
   if (state.format === 2 && Array.isArray(state.nodes)) return state as NodeState;
   if (typeof state.mode === 'string') return fromLegacy(state as LegacyState);
-  throw new InputError(`The node state ${path} is not one ha-install wrote.`, [{ field: path, message: 'has neither a format nor a mode', fix: 'move it aside and run the install again' }]);
+  throw new InputError(`The node state ${path} is damaged.`, [{ field: path, message: 'does not describe a node (neither a format nor a mode)', fix }]);
 }
 
 export function writeState(stateDir: string, state: NodeState): void {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  ensureDirectory(stateDir);
   const path = stateFile(stateDir);
   writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   renameSync(`${path}.tmp`, path);

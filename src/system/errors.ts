@@ -1,3 +1,4 @@
+import { printable } from './text-checks.js';
 import { wrapLines } from './wrap.js';
 
 /**
@@ -75,10 +76,14 @@ export class BugError extends Error {
   }
 }
 
-/** Formats a problem as one line: `master-ip: "192.168.0.300" is not an IP address. Fix: ...`. */
+/**
+ * Formats a problem as one line: `master-ip: "192.168.0.300" is not an IP address. Fix: ...`.
+ * Escapes control characters and cuts what is long: a problem may quote hostile input.
+ */
 export function formatProblem(problem: Problem): string {
-  const head = problem.field ? `${problem.field}: ${problem.message}` : problem.message;
-  return problem.fix ? `${head}\n    fix: ${problem.fix}` : head;
+  const text = (value: string) => printable(value, 400);
+  const head = problem.field ? `${text(problem.field)}: ${text(problem.message)}` : text(problem.message);
+  return problem.fix ? `${head}\n    fix: ${text(problem.fix)}` : head;
 }
 
 /**

@@ -24,6 +24,22 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * What a child inherits from ha-install's environment: where programs are, language and time
+ * zone, the terminal, home, proxies and apt's configuration. Nothing else: the environment
+ * may hold the variable an `env:` secret was read from, or anything else the admin exported.
+ */
+const inherited = /^(PATH|LANG|LANGUAGE|LC_[A-Z_]+|TZ|TERM|HOME|APT_CONFIG|(http|https|ftp|all|no)_proxy|(HTTP|HTTPS|FTP|ALL|NO)_PROXY)$/;
+
+/** The environment of a child: the whitelist above (minus any value that is a secret) plus what the call gives. */
+export function childEnvironment(log: Logger, given: Record<string, string> = {}, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(from)) {
+    if (value !== undefined && inherited.test(name) && !log.isSecret(value)) env[name] = value;
+  }
+  return { ...env, ...given };
+}
+
 /** Renders argv for the log; the logger scrubs registered secrets on top. */
 export function describeCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
@@ -44,7 +60,8 @@ export async function run(argv: readonly string[], log: Logger, options: RunOpti
   log.write('exec', `$ ${shown}${options.input ? '   (stdin given, not logged)' : ''}`);
   const child: ResultPromise = execa(full[0]!, full.slice(1), {
     input: options.input,
-    env: options.env,
+    env: childEnvironment(log, options.env),
+    extendEnv: false,
     cwd: options.cwd,
     reject: false,
     all: false,

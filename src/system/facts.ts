@@ -3,6 +3,9 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import si from 'systeminformation';
 import { localAddresses, type LocalAddress } from './address.js';
+import { InputError } from './errors.js';
+import { readRegularFile } from './safe-read.js';
+import { printable } from './text-checks.js';
 
 /**
  * What ha-install knows about the machine, as plain JSON. Gathered live by `gatherFacts()`, or
@@ -146,5 +149,12 @@ export async function gatherFacts(): Promise<MachineFacts> {
 
 /** Reads a recorded machine (JSON) for tests and dry runs. */
 export function loadFacts(path: string): MachineFacts {
-  return JSON.parse(readFileSync(path, 'utf8')) as MachineFacts;
+  const read = readRegularFile(path, 1024 * 1024);
+  const fix = 'give a machine recorded as JSON, like test/fixtures/machines/good-server.json';
+  if (!read.ok) throw new InputError(`The recorded machine ${path} cannot be used.`, [{ field: '--facts', message: `${path} ${read.detail}`, fix }]);
+  try {
+    return JSON.parse(read.text) as MachineFacts;
+  } catch (error) {
+    throw new InputError(`The recorded machine ${path} cannot be used.`, [{ field: '--facts', message: `${path} is not valid JSON (${printable((error as Error).message, 80)})`, fix }]);
+  }
 }

@@ -1,5 +1,7 @@
-import { appendFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openLogFile } from './safe-write.js';
+import { ensureDirectory } from './user-paths.js';
 
 /**
  * The run's log file: every command, its output and every decision, with timestamps.
@@ -8,13 +10,19 @@ import { dirname } from 'node:path';
  */
 export class Logger {
   private readonly secrets = new Set<string>();
+  /** Written through one descriptor opened without following links (safe-write.ts). */
+  private readonly descriptor: number | undefined;
 
   constructor(readonly path: string | undefined) {
     if (path) {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      appendFileSync(path, '', { mode: 0o600 });
-      chmodSync(path, 0o600);
+      ensureDirectory(dirname(path));
+      this.descriptor = openLogFile(path);
     }
+  }
+
+  /** Whether `value` is a registered secret (exec.ts keeps such values out of children's environments). */
+  isSecret(value: string): boolean {
+    return this.secrets.has(value);
   }
 
   /** Never write this value: replace it wherever it appears. */
@@ -29,13 +37,13 @@ export class Logger {
   }
 
   write(kind: string, text: string): void {
-    if (!this.path) return;
+    if (this.descriptor === undefined) return;
     const stamp = new Date().toISOString();
     const body = this.scrub(text)
       .split('\n')
       .map((line) => `${stamp} ${kind.padEnd(6)} ${line}`)
       .join('\n');
-    appendFileSync(this.path, body + '\n');
+    appendFileSync(this.descriptor, body + '\n');
   }
 
   info(text: string): void {

@@ -1,10 +1,12 @@
 import { Socket } from 'node:net';
 import { isIP } from 'node:net';
-import ping from 'ping';
+import { run } from './exec.js';
+import type { Logger } from './log.js';
 
 export interface PingResult {
   address: string;
   alive: boolean;
+  /** Echo requests ping says it sent (its own summary line): never more than the count asked. */
   sent: number;
   received: number;
   /** Average round-trip time in milliseconds, when anything answered. */
@@ -13,35 +15,45 @@ export interface PingResult {
   error?: string;
 }
 
+/** One interval between echoes: ping's 1 s, or 20 ms as root (still separate echoes, far from a flood). */
+const intervalSeconds = (root: boolean) => (root ? 0.02 : 1);
+
 /**
- * Pings with the system `ping` through the `ping` package. As root the interval drops from
- * ping's 1 s to 20 ms, so the default three pings take 40 ms plus one round trip, not 2 s:
- * still three separate echoes (loss shows), far from a flood.
+ * The argv that sends exactly `count` echoes and waits `timeoutSeconds` for the last reply. No
+ * deadline (-w): with one, ping keeps sending until `count` replies arrive or the deadline
+ * passes, so a silent host got dozens of echoes (83 for a count of 1 at the 20 ms interval).
  */
-export async function pingAddress(address: string, options: { count: number; timeoutSeconds: number; root: boolean }): Promise<PingResult> {
-  const extra = options.root ? ['-i', '0.02'] : [];
-  const result = await ping.promise.probe(address, {
-    timeout: options.timeoutSeconds,
-    deadline: options.timeoutSeconds + options.count,
-    min_reply: options.count,
-    v6: isIP(address) === 6,
-    extra,
-  });
-  const received = result.times?.length ?? 0;
-  const avg = Number(result.avg);
-  const lastLine = String(result.output ?? '')
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .at(-1);
+export function pingArgv(address: string, options: { count: number; timeoutSeconds: number; root: boolean }): string[] {
+  return [
+    'ping', '-n', isIP(address) === 6 ? '-6' : '-4',
+    '-c', String(options.count),
+    '-W', String(options.timeoutSeconds),
+    ...(options.root ? ['-i', String(intervalSeconds(true))] : []),
+    '--', address,
+  ];
+}
+
+/** Reads ping's summary: "3 packets transmitted, 3 received, ..." and "rtt min/avg/max/mdev = a/b/c/d ms". */
+export function parsePing(address: string, output: string): PingResult {
+  const summary = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(output);
+  const rtt = /= [\d.]+\/([\d.]+)\//.exec(output);
+  const received = Number(summary?.[2] ?? 0);
+  const lastLine = output.trim().split('\n').filter((l) => l.trim() !== '').at(-1);
   return {
     address,
-    alive: Boolean(result.alive),
-    sent: options.count,
+    alive: received > 0,
+    sent: Number(summary?.[1] ?? 0),
     received,
-    rttMs: Number.isFinite(avg) ? avg : undefined,
-    error: result.alive ? undefined : lastLine,
+    rttMs: rtt ? Number(rtt[1]) : undefined,
+    error: received > 0 ? undefined : lastLine,
   };
+}
+
+/** Pings with the system `ping` through exec.ts: argv and output go to the log, the time is bounded. */
+export async function pingAddress(address: string, options: { count: number; timeoutSeconds: number; root: boolean }, log: Logger): Promise<PingResult> {
+  const seconds = (options.count - 1) * intervalSeconds(options.root) + options.timeoutSeconds + 2;
+  const result = await run(pingArgv(address, options), log, { reject: false, timeoutMs: Math.ceil(seconds * 1000), title: `ping ${address}` });
+  return parsePing(address, `${result.stdout}\n${result.stderr}`);
 }
 
 export type TcpOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error';

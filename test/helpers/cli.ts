@@ -13,6 +13,8 @@ export interface Netns {
   addresses?: string[];
   /** Addresses made unreachable inside the namespace (route type unreachable): a dead peer. */
   unreachable?: string[];
+  /** Nothing in the namespace answers ping (net.ipv4.icmp_echo_ignore_all, a per-namespace sysctl): a silent host. */
+  silent?: boolean;
 }
 
 export interface CliResult {
@@ -40,14 +42,16 @@ async function binFor(user: string): Promise<string> {
   return join(copy, 'bin', 'ha-install.js');
 }
 
-export async function runCli(args: string[], options: { netns?: Netns; env?: Record<string, string>; input?: string; user?: string; cwd?: string } = {}): Promise<CliResult> {
-  let argv = ['node', options.user ? await binFor(options.user) : bin, ...args];
+export async function runCli(args: string[], options: { netns?: Netns; env?: Record<string, string>; input?: string; user?: string; cwd?: string; wrap?: string[] } = {}): Promise<CliResult> {
+  // `wrap`: a program the node process runs under (e.g. /usr/bin/time, strace), inside the namespace.
+  let argv = [...(options.wrap ?? []), 'node', options.user ? await binFor(options.user) : bin, ...args];
   if (options.user) argv = ['runuser', '-u', options.user, '--', ...argv];
   if (options.netns) {
     const setup = [
       'ip link set lo up',
       ...(options.netns.addresses ?? []).map((a) => `ip addr add ${a}/32 dev lo`),
       ...(options.netns.unreachable ?? []).map((a) => `ip route add unreachable ${a}/32 table local`),
+      ...(options.netns.silent ? ['sysctl -qw net.ipv4.icmp_echo_ignore_all=1'] : []),
       'exec "$@"',
     ].join(' && ');
     argv = ['unshare', '--net', '--', 'sh', '-c', setup, 'sh', ...argv];

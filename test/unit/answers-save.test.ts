@@ -21,7 +21,7 @@ const base: Partial<Answers> = {
   synchronous: false,
 };
 
-test('saveAnswers writes mode 0600, also over an existing world-readable file', (t) => {
+test('saveAnswers writes mode 0600; an existing world-readable file is replaced only with force, then 0600 too', (t) => {
   const dir = scratch();
   const fresh = join(dir, 'fresh.yaml');
   saveAnswers(fresh, base);
@@ -29,7 +29,9 @@ test('saveAnswers writes mode 0600, also over an existing world-readable file', 
   const existing = join(dir, 'existing.yaml');
   writeFileSync(existing, 'old');
   chmodSync(existing, 0o644);
-  saveAnswers(existing, base);
+  t.throws(() => saveAnswers(existing, base), { message: /was not written/ });
+  t.is(readFileSync(existing, 'utf8'), 'old');
+  saveAnswers(existing, base, true);
   t.is(statSync(existing).mode & 0o777, 0o600);
   t.false(readFileSync(existing, 'utf8').includes('old'));
 });

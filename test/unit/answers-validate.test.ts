@@ -54,7 +54,7 @@ test('wrong types name the key, the expected type and what was given', (t) => {
   const { problems } = validateFixture('invalid/wrong-type.yaml');
   const all = texts(problems);
   t.true(all.some((p) => p.startsWith('postgresql.port: expected a whole number from 1 to 65535, got "abc"')));
-  t.true(all.some((p) => p.startsWith('requirements.min-cores: expected a whole number of at least 1, got "many"')));
+  t.true(all.some((p) => p.startsWith('requirements.min-cores: expected a whole number from 1 to 4096, got "many"')));
   t.true(all.some((p) => p.startsWith('postgresql.synchronous: expected true or false (yes or no), got "maybe"')));
   t.is(problems.length, 3, 'a value with a type error is not also reported as missing');
 });
@@ -67,7 +67,7 @@ test('numbers out of range, fractions, lists and mappings are type errors', (t) 
   const all = texts(problems).join('\n');
   t.regex(all, /postgresql\.port: expected a whole number from 1 to 65535, got 70000/);
   t.regex(all, /postgresql\.cluster: expected text, got a list/);
-  t.regex(all, /requirements\.min-cores: expected a whole number of at least 1, got 1\.5/);
+  t.regex(all, /requirements\.min-cores: expected a whole number from 1 to 4096, got 1\.5/);
   t.regex(all, /reachability\.ping-count: expected a whole number from 1 to 20, got a mapping/);
 });
 

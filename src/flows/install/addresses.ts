@@ -1,6 +1,6 @@
 import { resolveAnswer } from '../../answers/resolve.js';
 import type { Answers } from '../../answers/types.js';
-import { resolveAddress } from '../../system/address.js';
+import { checkAddress, resolveAddress, sameAddress } from '../../system/address.js';
 import { InputError } from '../../system/errors.js';
 import type { MachineFacts } from '../../system/facts.js';
 import type { InstallContext } from '../context.js';
@@ -15,7 +15,7 @@ export function ownAddressProp(mode: Answers['mode'] | undefined): AddressProp |
 }
 
 export function isLocal(address: string, facts: Pick<MachineFacts, 'addresses'>): boolean {
-  return facts.addresses.some((a) => a.address.toLowerCase() === address.toLowerCase());
+  return facts.addresses.some((a) => sameAddress(a.address, address));
 }
 
 /** The "not this machine" message, naming the addresses that do exist. */
@@ -38,17 +38,19 @@ export async function resolveAddressAnswer(ctx: Pick<InstallContext, 'sources' |
   const mustBeLocal = ownAddressProp(ctx.answers.mode) === prop;
   let again = ask;
   for (;;) {
-    const localCheck = (value: string) =>
-      mustBeLocal && /^[\d.]+$|:/.test(value.trim()) && !isLocal(value.trim(), ctx.facts)
-        ? notLocalMessage(prop, value.trim(), ctx.answers.mode!, ctx.facts).message
+    const localCheck = (value: string) => {
+      const typed = checkAddress(value);
+      return mustBeLocal && typed.ok && typed.kind !== 'hostname' && !isLocal(typed.value, ctx.facts)
+        ? notLocalMessage(prop, typed.value, ctx.answers.mode!, ctx.facts).message
         : undefined;
+    };
     const given = await resolveAnswer(prop, ctx.sources, ctx.answers, { ask: again, validate: localCheck });
     if (given === undefined) throw new InputError(`${keyOf[prop]} is missing.`, [{ field: keyOf[prop], message: 'is required', fix: `pass ${flagOf[prop]} <address> or set ${keyOf[prop]} in the answers file` }]);
     const resolved = await resolveAddress(given);
     let problem: { message: string; fix: string } | undefined;
     if (resolved === undefined) problem = { message: `host name "${given}" does not resolve`, fix: 'use the IP address, or add the name to DNS or /etc/hosts' };
     else if (mustBeLocal && !isLocal(resolved, ctx.facts)) problem = notLocalMessage(prop, resolved, ctx.answers.mode!, ctx.facts);
-    else if (prop === 'slaveIp' && resolved === ctx.answers.masterIp) problem = { message: `is the same as master-ip (${resolved})`, fix: 'the slave must be a different server' };
+    else if (prop === 'slaveIp' && ctx.answers.masterIp !== undefined && sameAddress(resolved, ctx.answers.masterIp)) problem = { message: `is the same as master-ip (${resolved})`, fix: 'the slave must be a different server' };
     if (!problem) {
       if (resolved !== given) ctx.log.info(`${keyOf[prop]}: ${given} resolves to ${resolved}`);
       ctx.answers[prop] = resolved!;

@@ -1,6 +1,7 @@
 import type { Answers } from '../../answers/types.js';
 import { InputError } from '../../system/errors.js';
 import type { MachineFacts } from '../../system/facts.js';
+import type { Logger } from '../../system/log.js';
 import { pingAddress, tcpProbe, type PingResult, type TcpResult } from '../../system/probes.js';
 import type { CheckRow } from '../../prompts/prompter.js';
 import type { InstallContext } from '../context.js';
@@ -53,12 +54,12 @@ function pingRow(label: string, result: PingResult | undefined, tcp: TcpResult |
  * PostgreSQL port. "Connection refused" still proves the host is up. Without a system ping
  * binary the TCP probe alone decides.
  */
-export async function probePair(answers: Probed, facts: Pick<MachineFacts, 'tools' | 'isRoot'>): Promise<CheckRow[]> {
+export async function probePair(answers: Probed, facts: Pick<MachineFacts, 'tools' | 'isRoot'>, log: Logger): Promise<CheckRow[]> {
   const own = answers.mode === 'slave' ? answers.slaveIp : answers.masterIp;
   const peer = answers.mode === 'slave' ? answers.masterIp : answers.slaveIp;
   const targets = answers.mode === 'load-balancer' ? [answers.masterIp, answers.slaveIp] : [own, peer];
   const ping = (address: string) =>
-    facts.tools.ping ? pingAddress(address, { count: answers.pingCount, timeoutSeconds: answers.probeTimeoutSeconds, root: facts.isRoot }) : Promise.resolve(undefined);
+    facts.tools.ping ? pingAddress(address, { count: answers.pingCount, timeoutSeconds: answers.probeTimeoutSeconds, root: facts.isRoot }, log) : Promise.resolve(undefined);
   return Promise.all(
     targets.map(async (address, index) => {
       const isPeer = answers.mode === 'load-balancer' || index === 1;
@@ -74,7 +75,7 @@ export async function probePair(answers: Probed, facts: Pick<MachineFacts, 'tool
 export async function checkReachability(ctx: InstallContext): Promise<void> {
   await settle(ctx, ['pingCount', 'probeTimeoutSeconds', 'pgPort']);
   for (;;) {
-    const rows = await probePair(ctx.answers as Probed, ctx.facts);
+    const rows = await probePair(ctx.answers as Probed, ctx.facts, ctx.log);
     const extra: CheckRow[] = ctx.facts.tools.ping ? [] : [{ name: 'ping', measured: 'not installed', required: 'optional', verdict: 'warn', fix: 'install iputils-ping; the TCP probe was used instead' }];
     ctx.ui.checks('Reachability', [...extra, ...rows]);
     for (const row of rows) ctx.log.info(`reachability ${row.name}: ${row.measured}: ${row.verdict}`);
