@@ -1,7 +1,11 @@
 import { Socket } from 'node:net';
 import { isIP } from 'node:net';
-import { run } from './exec.js';
+import { createRequire } from 'node:module';
+import ping from 'ping';
+import { describeCommand } from './exec.js';
 import type { Logger } from './log.js';
+
+const require = createRequire(import.meta.url);
 
 export interface PingResult {
   address: string;
@@ -19,18 +23,25 @@ export interface PingResult {
 const intervalSeconds = (root: boolean) => (root ? 0.02 : 1);
 
 /**
- * The argv that sends exactly `count` echoes and waits `timeoutSeconds` for the last reply. No
- * deadline (-w): with one, ping keeps sending until `count` replies arrive or the deadline
- * passes, so a silent host got dozens of echoes (83 for a count of 1 at the 20 ms interval).
+ * What the `ping` package is given: exactly `count` echoes (-c), `timeoutSeconds` to wait for a
+ * reply (-W), and no deadline (-w): with one, ping keeps sending until `count` replies arrive or
+ * the deadline passes, so a silent host got dozens of echoes (83 for a count of 1 at 20 ms).
  */
-export function pingArgv(address: string, options: { count: number; timeoutSeconds: number; root: boolean }): string[] {
-  return [
-    'ping', '-n', isIP(address) === 6 ? '-6' : '-4',
-    '-c', String(options.count),
-    '-W', String(options.timeoutSeconds),
-    ...(options.root ? ['-i', String(intervalSeconds(true))] : []),
-    '--', address,
-  ];
+export function pingConfig(address: string, options: { count: number; timeoutSeconds: number; root: boolean }): ping.PingConfig {
+  return {
+    numeric: true,
+    timeout: options.timeoutSeconds,
+    deadline: undefined, // the package's default is none
+    min_reply: options.count,
+    v6: isIP(address) === 6,
+    extra: options.root ? ['-i', String(intervalSeconds(true))] : [],
+  };
+}
+
+/** The argv the `ping` package runs for this config (its own builder), for the log and the tests. */
+export function pingArgv(address: string, config: ping.PingConfig): string[] {
+  const factory = require('ping/lib/builder/factory') as { getExecutablePath(platform: string, v6: boolean): string; createBuilder(platform: string): { getCommandArguments(target: string, config: ping.PingConfig): string[] } };
+  return [factory.getExecutablePath(process.platform, Boolean(config.v6)), ...factory.createBuilder(process.platform).getCommandArguments(address, config)];
 }
 
 /** Reads ping's summary: "3 packets transmitted, 3 received, ..." and "rtt min/avg/max/mdev = a/b/c/d ms". */
@@ -49,11 +60,14 @@ export function parsePing(address: string, output: string): PingResult {
   };
 }
 
-/** Pings with the system `ping` through exec.ts: argv and output go to the log, the time is bounded. */
+/** Pings with the system `ping` through the `ping` package; its argv and output go to the log. */
 export async function pingAddress(address: string, options: { count: number; timeoutSeconds: number; root: boolean }, log: Logger): Promise<PingResult> {
-  const seconds = (options.count - 1) * intervalSeconds(options.root) + options.timeoutSeconds + 2;
-  const result = await run(pingArgv(address, options), log, { reject: false, timeoutMs: Math.ceil(seconds * 1000), title: `ping ${address}` });
-  return parsePing(address, `${result.stdout}\n${result.stderr}`);
+  const config = pingConfig(address, options);
+  log.write('exec', `$ ${describeCommand(pingArgv(address, config))}`);
+  const result = await ping.promise.probe(address, config);
+  const output = String(result.output ?? '');
+  log.write('out', output.trimEnd());
+  return parsePing(address, output);
 }
 
 export type TcpOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pingArgv } from '../../src/system/probes.js';
+import { pingArgv, pingConfig } from '../../src/system/probes.js';
 import { answersFile, goodServer, measured, workspace } from '../helpers/hostile.js';
 
 /**
@@ -30,7 +30,7 @@ for (const [count, timeout] of [[1, 1], [3, 1], [5, 2]] as const) {
   });
 }
 
-test('the ping argv: count and timeout, the 20 ms interval only as root, -- before the address', (t) => {
-  t.deepEqual(pingArgv('127.0.0.12', { count: 3, timeoutSeconds: 2, root: true }), ['ping', '-n', '-4', '-c', '3', '-W', '2', '-i', '0.02', '--', '127.0.0.12']);
-  t.deepEqual(pingArgv('fd00::12', { count: 1, timeoutSeconds: 1, root: false }), ['ping', '-n', '-6', '-c', '1', '-W', '1', '--', 'fd00::12']);
+test('the ping argv the ping package runs: count and timeout, no deadline, the 20 ms interval only as root', (t) => {
+  t.deepEqual(pingArgv('127.0.0.12', pingConfig('127.0.0.12', { count: 3, timeoutSeconds: 2, root: true })), ['ping', '-n', '-W', '2', '-c', '3', '-i', '0.02', '127.0.0.12']);
+  t.deepEqual(pingArgv('fd00::12', pingConfig('fd00::12', { count: 1, timeoutSeconds: 1, root: false })), ['ping6', '-n', '-W', '1', '-c', '1', 'fd00::12']);
 });
