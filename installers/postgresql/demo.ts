@@ -7,9 +7,11 @@ import { describeCluster, type ClusterRef } from './cluster.js';
 import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback.js';
 
 /**
- * The demo pair on one machine: ha-demo-master on 127.0.0.11 and ha-demo-slave on 127.0.0.12,
+ * The demo pair on one machine: ha_demo_11 on 127.0.0.11 and ha_demo_12 on 127.0.0.12,
  * both on port 5440, each with its own socket directory. `demoUp` records what it changed;
  * `demoDown` undoes exactly that (save the state as JSON between the two).
+ * The names have no dash: systemd's postgresql@<version>-<name> unit reads the name back with
+ * every dash turned into a slash, and cannot find the cluster (see clusterNameRow).
  */
 
 export interface DemoOptions {
@@ -23,8 +25,8 @@ export interface DemoOptions {
 export const demoDefaults = (version: number): DemoOptions => ({
   version,
   port: 5440,
-  master: { address: '127.0.0.11', cluster: 'ha-demo-master' },
-  slave: { address: '127.0.0.12', cluster: 'ha-demo-slave' },
+  master: { address: '127.0.0.11', cluster: 'ha_demo_11' },
+  slave: { address: '127.0.0.12', cluster: 'ha_demo_12' },
 });
 
 export interface DemoState {

@@ -31,7 +31,7 @@ export async function runDemo(options: { stateDir: string; logDir: string; down:
   process.stdout.write(`\nDemo pair ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:\n`);
   process.stdout.write('  sudo ha-install status --watch          live replication status of both nodes\n');
   process.stdout.write('  runuser -u postgres -- psql -h 127.0.0.11 -p 5440 -c "CREATE TABLE t AS SELECT 1 AS x"\n');
-  process.stdout.write('  runuser -u postgres -- psql -h /var/run/postgresql/ha-demo-slave -p 5440 -c "TABLE t"\n');
+  process.stdout.write('  runuser -u postgres -- psql -h /var/run/postgresql/ha_demo_12 -p 5440 -c "TABLE t"\n');
   process.stdout.write('  sudo ha-install demo --down             remove the demo pair\n');
   if (!report.healthy) process.exitCode = ExitCode.failed;
 }

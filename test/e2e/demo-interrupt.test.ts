@@ -18,7 +18,7 @@ const env = new DemoEnv();
 let before: Record<string, string> | undefined;
 const partial = `${dataDir('slave')}.partial`;
 const parent = `/var/lib/postgresql/${version}`;
-const asides = () => readdirSync(parent).filter((e) => e.startsWith('ha-demo-slave.ha-install-'));
+const asides = () => readdirSync(parent).filter((e) => e.startsWith('ha_demo_12.ha-install-'));
 const journalDone = () => (JSON.parse(readFileSync(join(env.demoDir, 'slave', 'journal.json'), 'utf8')) as { done: string[] }).done;
 const rows = (node: 'master' | 'slave') => psql(node, `SELECT (SELECT count(*) FROM pgbench_accounts) || '|' || (SELECT sum(n) FROM demo_probe)`, { reject: false }).then((r) => r.out);
 
@@ -70,7 +70,7 @@ test.after.always(async () => {
  * process group), waits until pg_basebackup has written into `.partial`, then interrupts it.
  */
 async function interruptClone(t: ExecutionContext, interrupt: (pid: number) => void): Promise<{ result: Result; old: string }> {
-  await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'stop']);
+  await execa('pg_ctlcluster', [String(version), 'ha_demo_12', 'stop']);
   const old = fingerprint(dataDir('slave'));
   t.truthy(old, 'the slave data directory is there before the run');
   const child = execa('node', [bin, ...env.slaveArgs()], { detached: true, reject: false, stdin: 'ignore', cwd: root, env: { FORCE_COLOR: '0' } });

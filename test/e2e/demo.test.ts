@@ -84,7 +84,7 @@ test.serial('a second demo run changes nothing: same files, no restart, every fi
 });
 
 test.serial('status exits 1 and names the problem while the slave is down', async (t) => {
-  await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'stop']);
+  await execa('pg_ctlcluster', [String(version), 'ha_demo_12', 'stop']);
   try {
     const text = await env.cli(['status']);
     t.is(text.exitCode, 1);
@@ -97,7 +97,7 @@ test.serial('status exits 1 and names the problem while the slave is down', asyn
     t.false(report.healthy);
     t.like(report.nodes[1]!.status, { role: 'down', problems: ['PostgreSQL is not running'] });
   } finally {
-    await execa('pg_ctlcluster', [String(version), 'ha-demo-slave', 'start']);
+    await execa('pg_ctlcluster', [String(version), 'ha_demo_12', 'start']);
   }
   t.true(await eventually(async () => (await env.cli(['status'])).exitCode === 0, 30_000), 'healthy again after the start');
 });
@@ -106,7 +106,7 @@ function slaveFiles(): string {
   const data = dataDir('slave');
   return JSON.stringify({
     conf: snapshot([confDir('slave')]),
-    data: readdirSync(`/var/lib/postgresql/${version}`).filter((e) => e.startsWith('ha-demo-slave')),
+    data: readdirSync(`/var/lib/postgresql/${version}`).filter((e) => e.startsWith('ha_demo_12')),
     pgVersion: readFileSync(`${data}/PG_VERSION`, 'utf8'),
     standby: existsSync(`${data}/standby.signal`),
   });

@@ -11,7 +11,7 @@ import { installedVersion } from './postgresql.js';
 
 export const version = installedVersion();
 export const port = 5440;
-export const clusterName = { master: 'ha-demo-master', slave: 'ha-demo-slave' } as const;
+export const clusterName = { master: 'ha_demo_11', slave: 'ha_demo_12' } as const;
 export type Node = keyof typeof clusterName;
 export const confDir = (node: Node) => `/etc/postgresql/${version}/${clusterName[node]}`;
 export const dataDir = (node: Node) => `/var/lib/postgresql/${version}/${clusterName[node]}`;

@@ -29,9 +29,9 @@ test('the conf.d file: replication settings, listen on the node and localhost, v
 });
 
 test('the demo pair on loopback listens only on its own address, with its own socket directory', (t) => {
-  const text = confFile({ ...base, address: '127.0.0.11', socketDir: '/var/run/postgresql/ha-demo-master', synchronousStandby: 'ha_slave' });
+  const text = confFile({ ...base, address: '127.0.0.11', socketDir: '/var/run/postgresql/ha_demo_11', synchronousStandby: 'ha_slave' });
   t.regex(text, /^listen_addresses = '127\.0\.0\.11'$/m);
-  t.regex(text, /^unix_socket_directories = '\/var\/run\/postgresql\/ha-demo-master'$/m);
+  t.regex(text, /^unix_socket_directories = '\/var\/run\/postgresql\/ha_demo_11'$/m);
   t.regex(text, /^synchronous_standby_names = 'ha_slave'$/m);
 });
 
