@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server and
 # client, HAProxy, ping, tmux (the pseudo-terminal test), iproute2 and util-linux (network
-# namespaces). Idempotent: installs only what is missing. Needs root (the tests need it too).
+# namespaces), debootstrap and systemd-nspawn (the booted Debian 12 of npm run test:systemd).
+# Idempotent: installs only what is missing. Needs root (the tests need it too).
 set -euo pipefail
 
 need=()
@@ -18,6 +19,10 @@ have tmux || need+=(tmux)
 have ip || need+=(iproute2)
 have unshare || need+=(util-linux)
 have runuser || need+=(util-linux)
+have nsenter || need+=(util-linux)
+have setpriv || need+=(util-linux)
+have debootstrap || need+=(debootstrap)
+have systemd-nspawn || need+=(systemd-container)
 
 # Each package once, in order.
 if [ "${#need[@]}" -gt 0 ]; then mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++'); fi

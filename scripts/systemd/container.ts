@@ -58,6 +58,11 @@ export class Container {
     for (const dir of ['upper', 'work', 'merged']) mkdirSync(join(this.runDir, dir), { mode: 0o755 });
   }
 
+  /** The container's systemd (PID 1 inside), for nsenter. */
+  get pid(): number | undefined {
+    return this.pid1;
+  }
+
   get running(): boolean {
     return this.pid1 !== undefined && alive(this.pid1);
   }

@@ -5,17 +5,10 @@
  * ava's own. A container that cannot boot is a failure of every case, never a skip. Powers
  * the container off and removes its layer at the end, on a failure and on Ctrl-C or SIGTERM.
  */
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cases } from '../../test/systemd/cases/index.js';
-import { HA_INSTALL, type CaseContext } from '../../test/systemd/case.js';
-import { Container, otherRunsLive, sweepRuns } from './container.js';
-import { ensureRootfs } from './rootfs.js';
+import type { Container } from './container.js';
+import { caseContext, prepareContainer, say, seconds, stopOnSignals } from './bed.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-const say = (line: string) => process.stderr.write(`systemd: ${line}\n`);
 const indent = (text: string) => text.trim().split('\n').map((l) => `    ${l}`).join('\n');
 const timings: string[] = [];
 
@@ -28,65 +21,34 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** node from the host and the built project, into the run's layer before the first boot. */
-function seed(box: Container): void {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  mkdirSync(join(box.upper, 'usr/local/bin'), { recursive: true });
-  cpSync(process.execPath, join(box.upper, 'usr/local/bin/node'));
-  for (const entry of ['bin', 'dist', 'templates', 'package.json']) cpSync(join(root, entry), join(box.upper, 'opt/ha-install', entry), { recursive: true });
-}
-
 let box: Container | undefined;
-let stopping = false;
-
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  say(`${signal}: powering the container off`);
-  await box?.poweroff(15_000).catch((error: unknown) => say(String(error)));
-  await box?.dispose();
-  process.exit(130);
-}
-process.on('SIGINT', (s) => void shutdown(s));
-process.on('SIGTERM', (s) => void shutdown(s));
+const stopping = stopOnSignals(() => box);
 
 async function main(): Promise<number> {
   const started = performance.now();
-  sweepRuns();
-  const lower = await timed('root filesystem', () => ensureRootfs(say, otherRunsLive));
-  box = new Container(lower);
+  box = await timed('root filesystem + copy in', prepareContainer);
   const container = box;
-  let passed = 0;
-  let failed = 0;
+  let [passed, failed] = [0, 0];
   const report = (ok: boolean, title: string, ms: number, detail = '') => {
+    if (stopping()) return; // a case cut short by Ctrl-C is neither
     ok ? passed++ : failed++;
-    process.stdout.write(`  ${ok ? '✔' : '✘'} systemd › ${title} (${seconds(ms)})\n${detail ? indent(detail) + '\n' : ''}`);
+    process.stdout.write(`  ${ok ? '✔' : '✘'} systemd › ${title} (${seconds(ms)})\n${detail.trim() ? indent(detail) + '\n' : ''}`);
   };
   try {
-    await timed('copy in', async () => seed(container));
     const bootStart = performance.now();
     const booted = await timed('boot', () => container.boot()).then(() => undefined, (error: unknown) => error as Error);
     report(!booted, 'the container boots: systemctl is-system-running says running', performance.now() - bootStart, booted?.message);
     const notes: string[] = [];
-    const ctx: CaseContext = {
-      box: container,
-      cli: (args, options) => container.exec(['node', HA_INSTALL, ...args], options),
-      reboot: async () => {
-        await timed('poweroff (reboot)', () => container.poweroff());
-        await timed('boot (reboot)', () => container.boot());
-      },
-      note: (line) => notes.push(line),
-      memo: new Map(),
-    };
+    const ctx = caseContext(container, timed, notes);
     const casesStart = performance.now();
     for (const c of cases) {
-      const caseStart = performance.now();
+      if (stopping()) break;
       notes.length = 0;
-      if (stopping) break;
       if (!container.running) {
         report(false, c.title, 0, booted ? 'not run: the container did not boot' : 'not run: the container is not running');
         continue;
       }
+      const caseStart = performance.now();
       const error = await c.run(ctx).then(() => undefined, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
       report(!error, c.title, performance.now() - caseStart, [...notes, error?.message ?? ''].join('\n'));
     }

@@ -6,6 +6,7 @@ import { demoDown } from './demo-down.js';
 import { masterInstall } from './master.js';
 import { reboot } from './reboot.js';
 import { slaveInstall } from './slave.js';
+import { startFailure } from './start-failure.js';
 import { status } from './status.js';
 
 /**
@@ -14,4 +15,4 @@ import { status } from './status.js';
  * and the old-master guard add their files here, after `reboot` or before it when a boot
  * should start them.
  */
-export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, reboot];
+export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, reboot, startFailure];
