@@ -10,7 +10,7 @@
  *   notify     `systemctl start` with a drop-in: Type=notify, ExecStart=postgres itself
  * A script, not a test: the figures depend on the machine.
  */
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,7 @@ try {
   await build({ entryPoints: [new URL('start-probe.ts', import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
   await container.sh('cat > /opt/ha-install/start-probe.js', readFileSync(bundle, 'utf8'));
   rmSync(bundle);
+  await stopEsbuild(); // its service process would keep us alive after the container is gone
   say(`${rounds} rounds each, standby ${STANDBY} (node, PostgreSQL 15, systemd 252 in the container)`);
   const all = [...(await probe(container, 'unit')), ...(await probe(container, 'direct')), ...(await probe(container, 'no-block'))];
   await container.sh(`mkdir -p ${DROP_IN.replace(/\/[^/]+$/, '')} && cat > ${DROP_IN} && systemctl daemon-reload`, NOTIFY);

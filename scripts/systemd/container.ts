@@ -134,6 +134,7 @@ export class Container {
 
   /** `systemctl poweroff`, then waits for nspawn to end; kills it after `timeoutMs`. */
   async poweroff(timeoutMs = 60_000): Promise<void> {
+    if (!this.nspawn) return; // never booted, or already off
     if (this.running) await this.exec(['systemctl', 'poweroff'], { timeoutMs: 10_000 });
     const ended = await Promise.race([this.nspawn?.then(() => true), delay(timeoutMs, false)]);
     if (!ended) this.kill();
