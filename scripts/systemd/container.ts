@@ -20,6 +20,15 @@ export const RUNS = join(CACHE, 'runs');
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 
+/** A /proc file's text, or '' when its process has just ended. */
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Whether another run (another pid) is using a root filesystem now. */
 export const otherRunsLive = (): boolean => existsSync(RUNS) && readdirSync(RUNS).some((e) => Number(e) !== process.pid && alive(Number(e)));
 
@@ -95,9 +104,8 @@ export class Container {
   private async waitForPid1(deadline: number): Promise<number> {
     const nspawnPid = this.nspawn?.pid;
     while (Date.now() < deadline && nspawnPid !== undefined && alive(nspawnPid)) {
-      for (const child of readFileSync(`/proc/${nspawnPid}/task/${nspawnPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
-        const comm = readFileSync(`/proc/${child}/comm`, 'utf8').trim();
-        if (comm === 'systemd') return Number(child);
+      for (const child of readOr(`/proc/${nspawnPid}/task/${nspawnPid}/children`).split(/\s+/).filter(Boolean)) {
+        if (readOr(`/proc/${child}/comm`) === 'systemd') return Number(child);
       }
       await delay(20);
     }

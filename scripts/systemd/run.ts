@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     for (const c of cases) {
       if (stopping()) break;
       notes.length = 0;
-      if (!container.running) {
+      if (booted || !container.running) {
         report(false, c.title, 0, booted ? 'not run: the container did not boot' : 'not run: the container is not running');
         continue;
       }
