@@ -144,7 +144,7 @@ export class Container {
   async poweroff(timeoutMs = 60_000): Promise<void> {
     if (!this.nspawn) return; // never booted, or already off
     if (this.running) await this.exec(['systemctl', 'poweroff'], { timeoutMs: 10_000 });
-    const ended = await Promise.race([this.nspawn?.then(() => true), delay(timeoutMs, false)]);
+    const ended = await Promise.race([this.nspawn?.then(() => true), delay(timeoutMs, false, { ref: false })]);
     if (!ended) this.kill();
     await this.nspawn;
     this.nspawn = undefined;
