@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server and
 # client, HAProxy, ping, tmux (the pseudo-terminal test), iproute2 and util-linux (network
-# namespaces), time, strace and script (hostile-input tests). Idempotent: installs only what is missing. Needs root (the tests need it too).
+# namespaces), time, strace and script (hostile-input tests), debootstrap and systemd-nspawn
+# (the booted Debian 12 of npm run test:systemd). Idempotent: installs only what is missing.
+# Needs root (the tests need it too).
 set -euo pipefail
 
 need=()
@@ -21,6 +23,10 @@ have runuser || need+=(util-linux)
 [ -x /usr/bin/time ] || need+=(time)      # memory of the hostile-input runs
 have strace || need+=(strace)             # what children inherit (test/e2e/hostile-env)
 have script || need+=(bsdutils)           # a terminal for npx (test/e2e/hostile-npx)
+have nsenter || need+=(util-linux)
+have setpriv || need+=(util-linux)
+have debootstrap || need+=(debootstrap)
+have systemd-nspawn || need+=(systemd-container)
 
 # Each package once, in order.
 if [ "${#need[@]}" -gt 0 ]; then mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++'); fi

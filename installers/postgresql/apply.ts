@@ -3,7 +3,7 @@ import type { StepAction } from '../../src/engine/actions.js';
 import { ApplyError } from '../../src/system/errors.js';
 import type { Logger } from '../../src/system/log.js';
 import { confFilePath, describeCluster, postmasterAlive, service, type Cluster, type ClusterRef } from './cluster.js';
-import { startCluster } from './start.js';
+import { startCluster, throughUnit } from './start.js';
 import { literal, sqlOn, sqlValue } from './sql.js';
 
 export interface ApplyOutcome {
@@ -37,7 +37,7 @@ export async function applySettings(ref: ClusterRef, init: 'systemd' | 'none', l
   const pending = (await sqlOn(ref, 'SELECT name FROM pg_settings WHERE pending_restart ORDER BY name', log)).map((r) => r[0]!);
   if (pending.length > 0) {
     log.info(`Restarting ${ref.version}/${ref.name}: ${pending.join(', ')} only change on restart`);
-    if (init === 'systemd') await service(ref, 'restart', init, log);
+    if (init === 'systemd') await throughUnit(cluster, 'restart', log);
     else {
       await service(ref, 'stop', init, log); // pg_ctl stop -w: no settle loop on this side
       await startCluster(await describeCluster(ref, log), init, log);

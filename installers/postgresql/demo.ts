@@ -11,7 +11,7 @@ import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback
  * port 5440, each with its own socket directory. Named by address, not role (roles change), and
  * without a dash: Debian's postgresql@.service reads the instance `15-ha_demo_11` back as the
  * path 15/ha_demo_11, and would read a dash as a slash. `demoUp` records what it changed;
- * `demoDown` undoes exactly that (save the state as JSON between the two).
+ * `demoDown` undoes exactly that (save the state as JSON between the two). See clusterNameRow.
  */
 
 export interface DemoOptions {

@@ -146,20 +146,39 @@ function logSince(path: string, offset: number): string {
   }
 }
 
+/** An ApplyError that carries what the server wrote to its log since `offset` (the reason it failed). */
+function withLog(logFile: string | undefined, offset: number, message: string, nextSteps: string[] = []): ApplyError {
+  const said = logFile ? logSince(logFile, offset) : '';
+  return new ApplyError(said ? `${message}\nThe server log (${logFile}) says:\n${said}` : message, { nextSteps });
+}
+
+const logSize = (logFile: string | undefined): number => (logFile && realHost.stat(logFile) ? statSync(logFile).size : 0);
+
+/**
+ * Runs a start or restart through the systemd unit; a failure carries the server log, which
+ * systemctl itself does not show (pg_ctlcluster's own report of it goes to the journal).
+ */
+export async function throughUnit(cluster: Cluster, op: 'start' | 'restart', log: Logger): Promise<void> {
+  const logFile = cluster.start?.logFile;
+  const offset = logSize(logFile);
+  try {
+    await service(cluster, op, 'systemd', log);
+  } catch (error) {
+    throw error instanceof ApplyError ? withLog(logFile, offset, error.message, error.nextSteps) : error;
+  }
+}
+
 /** Starts a stopped cluster: the systemd unit, else pg_ctl directly, else pg_ctlcluster. */
 export async function startCluster(cluster: Cluster, init: 'systemd' | 'none', log: Logger): Promise<void> {
-  if (init === 'systemd') return service(cluster, 'start', init, log);
+  if (init === 'systemd') return throughUnit(cluster, 'start', log);
   const plan = directStartPlan(cluster);
   if ('fallback' in plan) {
     log.info(`starting ${cluster.version}/${cluster.name} with pg_ctlcluster: ${plan.fallback}`);
-    return service(cluster, 'start', init, log);
+    return service(cluster, 'start', init, log); // pg_ctlcluster prints the server log itself
   }
   const logFile = cluster.start!.logFile!;
-  const offset = realHost.stat(logFile) ? statSync(logFile).size : 0;
-  const failed = (message: string, nextSteps: string[] = []) => {
-    const said = logSince(logFile, offset);
-    return new ApplyError(said ? `${message}\nThe server log (${logFile}) says:\n${said}` : message, { nextSteps });
-  };
+  const offset = logSize(logFile);
+  const failed = (message: string, nextSteps: string[] = []) => withLog(logFile, offset, message, nextSteps);
   try {
     await run(plan.argv, log, { title: `PostgreSQL ${cluster.version}/${cluster.name} start`, timeoutMs: 60_000, cwd: '/' });
   } catch (error) {
