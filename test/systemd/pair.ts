@@ -13,7 +13,7 @@ import type { Container } from '../../scripts/systemd/container.js';
 export const master = { cluster: 'main', address: '127.0.0.11', socketDir: '/var/run/postgresql', stateDir: '/var/lib/ha-install' };
 export const slave = { cluster: 'standby', address: '127.0.0.12', socketDir: '/var/run/postgresql/standby', stateDir: '/var/lib/ha-install-standby' };
 export const PORT = 5432;
-const PASSWORD_FILE = '/root/backup-password';
+export const PASSWORD_FILE = '/root/backup-password';
 
 /**
  * The machine's own network configuration, as a real server has it before ha-install: both

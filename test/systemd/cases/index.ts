@@ -3,6 +3,7 @@ import { boot } from './boot.js';
 import { dashedClusterName } from './cluster-name.js';
 import { demo } from './demo.js';
 import { demoDown } from './demo-down.js';
+import { failover } from './failover.js';
 import { masterInstall } from './master.js';
 import { reboot } from './reboot.js';
 import { slaveInstall } from './slave.js';
@@ -12,7 +13,7 @@ import { status } from './status.js';
 /**
  * The systemd cases, in the order they run in one container. The demo comes and goes on a
  * clean loopback first; then the pair is built and rebooted. New services (agent, monitor)
- * and the old-master guard add their files here, after `reboot` or before it when a boot
- * should start them.
+ * add their files here, after `reboot` or before it when a boot should start them. `failover`
+ * comes last: it leaves the roles swapped.
  */
-export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, reboot, startFailure];
+export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, reboot, startFailure, failover];
