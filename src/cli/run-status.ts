@@ -5,13 +5,13 @@ import { runStamp } from '../flows/context.js';
 import { collectStatus, statusCommand } from '../flows/status.js';
 import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
-import { commandLine, detectInvocation } from '../system/invocation.js';
+import { asRoot, commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
 import { checkRunPaths } from './run-paths.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
-    throw new InputError(`${what} needs root.`, [{ message: 'not running as root', fix: `run with sudo: sudo npx ha-install ${what}` }]);
+    throw new InputError(`${what} needs root.`, [{ message: 'not running as root', fix: `run it as root: ${asRoot(process.argv.slice(2))}` }]);
   }
 }
 

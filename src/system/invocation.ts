@@ -38,3 +38,9 @@ export function detectInvocation(env: NodeJS.ProcessEnv = process.env, script = 
 export function commandLine(invocation: Invocation, args: string[]): string {
   return describeCommand([...(invocation.sudo ? ['sudo'] : []), ...invocation.program, ...args]);
 }
+
+/** How to run this again as root: `sudo` in front unless this run is root already. */
+export function asRoot(args: string[], invocation = detectInvocation()): string {
+  const root = process.getuid?.() === 0;
+  return commandLine({ ...invocation, sudo: invocation.sudo || !root }, args);
+}
