@@ -28,7 +28,9 @@ function onPathAs(name: string, target: string, path: string): boolean {
 
 export function detectInvocation(env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? 'ha-install'): Invocation {
   const sudo = env.SUDO_USER !== undefined && env.SUDO_USER !== '' && env.SUDO_USER !== 'root';
-  if (env.npm_command === 'exec') return { program: ['npx', 'ha-install'], sudo };
+  // npx (npm exec) names the command it runs; a run under another npx command (`npx ava`) is not ours.
+  // (npm 11 writes it quoted: 'ha-install'.)
+  if (env.npm_command === 'exec' && /^'?ha-install'?(\s|$)/.test(env.npm_lifecycle_script ?? '')) return { program: ['npx', 'ha-install'], sudo };
   const full = resolve(script);
   if (onPathAs('ha-install', full, env.PATH ?? '')) return { program: ['ha-install'], sudo };
   return { program: basename(full) === 'ha-install' ? [full] : ['node', full], sudo };

@@ -14,13 +14,19 @@ const script = () => {
   return { dir, path };
 };
 
+const npx = { npm_command: 'exec', npm_lifecycle_script: "'ha-install'" }; // as npm 11 sets it for `npx ha-install ...`
+
 test('npx (npm exec) prints npx ha-install; through sudo it prints sudo first', (t) => {
-  t.is(commandLine(detectInvocation({ npm_command: 'exec' }, '/x/bin/ha-install.js'), ['status']), 'npx ha-install status');
-  t.is(commandLine(detectInvocation({ npm_command: 'exec', SUDO_USER: 'alice' }, '/x/bin/ha-install.js'), ['status']), 'sudo npx ha-install status');
+  t.is(commandLine(detectInvocation(npx, '/x/bin/ha-install.js'), ['status']), 'npx ha-install status');
+  t.is(commandLine(detectInvocation({ ...npx, SUDO_USER: 'alice' }, '/x/bin/ha-install.js'), ['status']), 'sudo npx ha-install status');
+});
+
+test('under another npx command (npx ava running a test) the run is not npx ha-install', (t) => {
+  t.is(commandLine(detectInvocation({ npm_command: 'exec', npm_lifecycle_script: 'ava test/e2e' }, '/x/bin/ha-install.js'), ['status']), 'node /x/bin/ha-install.js status');
 });
 
 test('a root shell without sudo gets no sudo: it may not even have one', (t) => {
-  t.is(commandLine(detectInvocation({ npm_command: 'exec', SUDO_USER: 'root' }, '/x'), ['status']), 'npx ha-install status');
+  t.is(commandLine(detectInvocation({ ...npx, SUDO_USER: 'root' }, '/x'), ['status']), 'npx ha-install status');
   t.is(commandLine(detectInvocation({}, '/x/bin/ha-install.js'), ['status']), 'node /x/bin/ha-install.js status');
 });
 
