@@ -7,6 +7,7 @@ import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
 import { asRoot, commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
+import { folderArgs } from '../flows/printed.js';
 import { checkRunPaths } from './run-paths.js';
 
 function requireRoot(what: string): void {
@@ -21,14 +22,6 @@ export async function runStatus(options: { stateDir: string; logDir: string; jso
   checkRunPaths({ stateDir: options.stateDir, dryRun: true }); // status only reads it
   const healthy = await statusCommand({ ...options, log: new Logger(undefined) });
   if (!healthy) process.exitCode = ExitCode.failed;
-}
-
-const defaultStateDir = '/var/lib/ha-install';
-const defaultLogDir = '/var/log/ha-install';
-
-/** The folder flags a printed command needs to find this demo (none when they are the defaults). */
-function folderArgs(options: { stateDir: string; logDir: string }): string[] {
-  return [...(options.stateDir !== defaultStateDir ? ['--state-dir', options.stateDir] : []), ...(options.logDir !== defaultLogDir ? ['--log-dir', options.logDir] : [])];
 }
 
 function demoFlags(options: { port: string; clusterPrefix: string }): { port: number; clusterPrefix: string } {
