@@ -53,6 +53,16 @@ export interface Answers {
   slotName: string;
   masterWaitSeconds: number;
   replayTimeoutSeconds: number;
+  failoverAutomatic: boolean;
+  failoverIntervalMs: number;
+  failoverCheckTimeoutMs: number;
+  failoverFailures: number;
+  fenceAfterSeconds: number;
+  failoverAfterSeconds: number;
+  pingTargets: string[];
+  witnessPort: number;
+  eventScript: string | undefined;
+  eventTimeoutSeconds: number;
 }
 
 export type AnswerKey = keyof Answers;

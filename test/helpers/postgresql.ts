@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyDefaults } from '../../src/answers/resolve.js';
 import type { Answers } from '../../src/answers/types.js';
 import type { Action } from '../../src/engine/actions.js';
 import { BackupStore } from '../../src/engine/backups.js';
@@ -31,6 +32,7 @@ export function testLogger(name: string): Logger {
 
 export function pairAnswers(overrides: Partial<Answers>): Answers {
   return {
+    ...(applyDefaults({}) as Answers),
     mode: 'master',
     highAvailability: true,
     masterIp: '127.0.0.11',
