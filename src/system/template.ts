@@ -37,11 +37,16 @@ export function renderTemplate(text: string, values: TemplateValues, source: str
   const problems = templateProblems(text, Object.keys(values));
   if (problems.length > 0) throw new Error(`The template ${source} cannot be rendered: ${problems.join('; ')}`);
   let out = text;
-  // Innermost sections first, until none is left.
-  const section = /\{\{([#^])\s*([a-z_][a-z0-9_]*)\s*\}\}\n?((?:(?!\{\{[#^])[\s\S])*?)\{\{\/\s*\2\s*\}\}\n?/;
+  // Innermost sections first, until none is left. A tag alone on its line takes its line
+  // break with it; a section within a line (`After=x{{#after}} {{after}}{{/after}}`) keeps the line's.
+  const section = /\{\{([#^])\s*([a-z_][a-z0-9_]*)\s*\}\}(\n?)((?:(?!\{\{[#^])[\s\S])*?)\{\{\/\s*\2\s*\}\}(\n?)/;
   for (let m = section.exec(out); m; m = section.exec(out)) {
-    const keep = hasValue(values[m[2]!]) === (m[1] === '#');
-    out = out.slice(0, m.index) + (keep ? m[3]! : '') + out.slice(m.index + m[0].length);
+    const [whole, sigil, name, openBreak, inner, closeBreak] = m as unknown as [string, string, string, string, string, string];
+    const openAlone = openBreak === '\n' && (m.index === 0 || out[m.index - 1] === '\n');
+    const body = openAlone ? inner : openBreak + inner;
+    const closeAlone = closeBreak === '\n' && (body === '' ? openAlone : body.endsWith('\n'));
+    const keep = hasValue(values[name]) === (sigil === '#');
+    out = out.slice(0, m.index) + (keep ? body : '') + (closeAlone ? '' : closeBreak) + out.slice(m.index + whole.length);
   }
   return out.replace(TAG, (_tag, _sigil: string, name: string) => String(values[name] ?? ''));
 }
