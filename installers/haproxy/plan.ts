@@ -62,7 +62,7 @@ export function balancerPlan(answers: BalancerAnswers, options: { init: 'systemd
     path: answers.haproxyConfig,
     content: renderConfig(answers, { statsHash: statsHash(answers.haproxyConfig, password), statsSocket: service.statsSocket, stateFile: service.stateFile }),
     mode: 0o644,
-    validate: [HAPROXY, '-c', '-q', '-f', '{file}'],
+    validate: [HAPROXY, '-c', '-f', '{file}'],
   };
   actions.push(config, saveStatesStep(service.statsSocket, service.stateFile));
   if (service.spec) {

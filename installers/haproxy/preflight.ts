@@ -80,7 +80,7 @@ export async function balancerPreflight(a: BalancerAnswers, options: { init: 'sy
     const dir = mkdtempSync(join(tmpdir(), 'ha-install-haproxy-'));
     try {
       writeFileSync(join(dir, 'haproxy.cfg'), config);
-      const checked = await run([HAPROXY, '-c', '-q', '-f', join(dir, 'haproxy.cfg')], options.log, { reject: false, title: 'Checking the HAProxy configuration' });
+      const checked = await run([HAPROXY, '-c', '-f', join(dir, 'haproxy.cfg')], options.log, { reject: false, title: 'Checking the HAProxy configuration' });
       const why = (checked.stderr || checked.stdout).trim().split('\n').filter((l) => /ALERT|WARNING|error/i.test(l)).slice(0, 4).join(' | ');
       rows.push({ name: 'configuration', field: a.haproxyTemplate ? 'haproxy.template' : undefined, measured: checked.exitCode === 0 ? 'haproxy -c: valid' : `haproxy -c refuses it: ${why || `exit ${checked.exitCode}`}`, required: 'valid', verdict: checked.exitCode === 0 ? 'ok' : 'fail', fix: checked.exitCode === 0 ? undefined : 'fix the template (haproxy.template) or the answers it is given' });
     } finally {

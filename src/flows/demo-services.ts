@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BackupStore } from '../engine/backups.js';
 import { Journal } from '../engine/journal.js';
 import { applyPlan } from '../engine/runner.js';
@@ -8,7 +8,7 @@ import type { Logger } from '../system/log.js';
 import { runtimeFor } from '../system/runtime.js';
 import { installerHandlers } from '../../installers/handlers.js';
 import { removeServiceAction } from '../../installers/services/plan.js';
-import { installedServices, unitPath } from '../../installers/services/spec.js';
+import { installedServices, servicesDir, unitPath } from '../../installers/services/spec.js';
 import { runStamp } from './context.js';
 
 const demoDir = (stateDir: string) => join(stateDir, 'demo');
@@ -30,4 +30,6 @@ export async function removeDemoServices(record: { services?: string[] }, log: L
     stamp: runStamp(),
     handlers: installerHandlers,
   });
+  // The registry's folders, once empty, go too: the demo made them.
+  for (const dir of [servicesDir, dirname(servicesDir)]) if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
