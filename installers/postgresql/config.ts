@@ -1,4 +1,4 @@
-import { gucString, hbaName, hbaNetwork, pgpassField, pgpassFields } from './file-formats.js';
+import { conninfoString, gucString, hbaName, hbaNetwork, pgpassField, pgpassFields } from './file-formats.js';
 
 /** Pure builders for what ha-install writes into PostgreSQL's configuration. */
 
@@ -36,24 +36,19 @@ export interface ConfInput {
   buildVersion: string;
 }
 
-/** A libpq connection-string value, quoted as libpq reads it inside primary_conninfo. */
-function conninfoValue(value: string): string {
-  return /^[\w./:@-]+$/.test(value) ? value : `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
-
 /**
  * primary_conninfo for this node: used only while it runs as a standby (standby.signal), so
  * both nodes carry it from the install on, and a failover or a rejoin edits no file in a
  * hurry. The application name is the slot's: synchronous_standby_names names the standby so.
  */
 export function primaryConninfo(input: ConfInput['standby'] & { port: number }): string {
-  return [
-    `host=${conninfoValue(input.peer)}`,
-    `port=${input.port}`,
-    `user=${conninfoValue(input.user)}`,
-    `passfile=${conninfoValue(input.passfile)}`,
-    `application_name=${conninfoValue(input.slot)}`,
-  ].join(' ');
+  return conninfoString([
+    ['host', input.peer],
+    ['port', input.port],
+    ['user', input.user],
+    ['passfile', input.passfile],
+    ['application_name', input.slot],
+  ]);
 }
 
 /** Loopback addresses are the demo pair: two clusters on one port cannot both bind localhost. */

@@ -77,6 +77,19 @@ export function passwordProblem(password: string): { message: string; fix: strin
   return undefined;
 }
 
+// ---- libpq connection strings (primary_conninfo, pg_rewind's --source-server) ------------
+
+/** A connection-string value: bare when libpq reads it so, else in single quotes with `\` and `'` escaped. */
+export function conninfoValue(value: string): string {
+  if (controlCharacter(value)) throw new BugError('a connection-string value contains a control character: it should have been refused when the answers were checked');
+  return /^[\w./:@-]+$/.test(value) ? value : `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** A whole connection string from its keywords and values, in order. */
+export function conninfoString(pairs: Array<[string, string | number]>): string {
+  return pairs.map(([key, value]) => `${key}=${conninfoValue(String(value))}`).join(' ');
+}
+
 /** One .pgpass field: `\` and `:` escaped with `\`, as libpq reads them. */
 export function pgpassField(value: string): string {
   if (controlCharacter(value)) throw new BugError('a .pgpass field contains a control character: it should have been refused when the answers were checked');

@@ -1,21 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pgpassPath } from './context.js';
-
-/** Splits one .pgpass line into its five fields, undoing `\:` and `\\` (libpq's escapes). */
-export function pgpassFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (char === '\\' && i + 1 < line.length) field += line[++i];
-    else if (char === ':' && fields.length < 4) {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
+import { pgpassFields } from './file-formats.js';
 
 /**
  * The password libpq would use for host:port and user, from the postgres user's .pgpass (the

@@ -6,7 +6,7 @@ import { cloneActions, stopProcesses, swapActions } from './clone.js';
 import { clusterRef, confAction, nodes, pgpassPath, versionOf, type PostgresqlContext } from './context.js';
 import { recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
-import { primaryConninfo } from './config.js';
+import { conninfoString } from './file-formats.js';
 import { slotSql } from './master.js';
 import { verifyStreaming } from './slave.js';
 import { standbySignalAction } from './standby-settings.js';
@@ -44,7 +44,13 @@ export function rewindProgress(chunk: string): { percent?: number; detail?: stri
 export function rewindCommand(pg: PostgresqlContext, cluster: Cluster): CommandAction {
   const a = pg.answers;
   // The password comes from the passfile named in the connection string, never argv.
-  const source = primaryConninfo({ peer: a.masterIp, port: a.pgPort, user: a.replicationUser, slot: 'ha-install-rewind', passfile: pgpassPath(pg) }).replace(/application_name=\S+/, 'dbname=postgres');
+  const source = conninfoString([
+    ['host', a.masterIp],
+    ['port', a.pgPort],
+    ['user', a.replicationUser],
+    ['passfile', pgpassPath(pg)],
+    ['dbname', 'postgres'],
+  ]);
   return {
     kind: 'command',
     id: 'postgresql.rewind',

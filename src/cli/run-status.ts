@@ -5,14 +5,15 @@ import { runStamp } from '../flows/context.js';
 import { collectStatus, statusCommand } from '../flows/status.js';
 import { statusText } from '../flows/status-lines.js';
 import { ExitCode, InputError } from '../system/errors.js';
-import { commandLine, detectInvocation } from '../system/invocation.js';
+import { asRoot, commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
+import { folderArgs } from '../flows/printed.js';
 import { checkRunPaths } from './run-paths.js';
 import { clientLine } from '../flows/demo-balancer.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
-    throw new InputError(`${what} needs root.`, [{ message: 'not running as root', fix: `run with sudo: sudo npx ha-install ${what}` }]);
+    throw new InputError(`${what} needs root.`, [{ message: 'not running as root', fix: `run it as root: ${asRoot(process.argv.slice(2))}` }]);
   }
 }
 
@@ -22,14 +23,6 @@ export async function runStatus(options: { stateDir: string; logDir: string; jso
   checkRunPaths({ stateDir: options.stateDir, dryRun: true }); // status only reads it
   const healthy = await statusCommand({ ...options, log: new Logger(undefined) });
   if (!healthy) process.exitCode = ExitCode.failed;
-}
-
-const defaultStateDir = '/var/lib/ha-install';
-const defaultLogDir = '/var/log/ha-install';
-
-/** The folder flags a printed command needs to find this demo (none when they are the defaults). */
-function folderArgs(options: { stateDir: string; logDir: string }): string[] {
-  return [...(options.stateDir !== defaultStateDir ? ['--state-dir', options.stateDir] : []), ...(options.logDir !== defaultLogDir ? ['--log-dir', options.logDir] : [])];
 }
 
 export interface DemoFlags {
@@ -73,7 +66,7 @@ export async function runDemo(options: { stateDir: string; logDir: string; down:
   process.stdout.write(`\nDemo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: master ${master?.address}, slave ${slave?.address}, HAProxy on ${demo.balancer.address}:${demo.balancerPort}.\n`);
   process.stdout.write(`A client through the balancer (as root: the password file is root's), to whichever node is the primary:\n`);
   process.stdout.write(`${clientLine(demo, record.client, 'SELECT inet_server_addr() AS node, pg_is_in_recovery() AS standby')}\n`);
-  process.stdout.write('Then try:\n');
+  process.stdout.write('Try:\n');
   const lines = [
     `${me(['status'])}    # all three, live`,
     `${clientLine(demo, record.client, 'CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x')}`,

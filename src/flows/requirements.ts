@@ -1,6 +1,7 @@
 import type { Answers } from '../answers/types.js';
 import type { MachineFacts } from '../system/facts.js';
 import type { CheckRow } from '../prompts/prompter.js';
+import { asRoot } from '../system/invocation.js';
 
 const GB = 1024 ** 3;
 
@@ -75,7 +76,7 @@ export function requirementRows(
       measured: facts.isRoot ? 'root' : 'not root',
       required: options.needRoot ? 'root' : 'not needed for a dry run',
       verdict: facts.isRoot ? 'ok' : options.needRoot ? 'fail' : 'info',
-      fix: 'run with sudo: sudo npx ha-install',
+      fix: `run it as root: ${asRoot(process.argv.slice(2))}`,
     },
     {
       name: 'Init system',

@@ -3,7 +3,7 @@ import { applyDefaults, resolveAnswer } from '../answers/resolve.js';
 import type { Answers } from '../answers/types.js';
 import { resolveAddress } from '../system/address.js';
 import { InputError } from '../system/errors.js';
-import { commandLine } from '../system/invocation.js';
+import { onThisNode } from './printed.js';
 import { describeCluster } from '../../installers/postgresql/cluster.js';
 import type { PostgresqlContext } from '../../installers/postgresql/context.js';
 import { restorePreflight, type RestoreFacts } from '../../installers/postgresql/restore-preflight.js';
@@ -107,7 +107,7 @@ async function afterRestore(ctx: RestoreContext): Promise<void> {
   const master = ctx.answers.masterIp;
   ctx.next.push(
     ctx.restore?.outcome === 'nothing to do' ? `Nothing to do: this node already streams from ${master}.` : `This node is the standby of ${master} now, streaming.`,
-    `Check the pair with: ${commandLine(ctx.invocation, ['status'])}`,
+    `Check the pair with: ${onThisNode(ctx, ['status'])}`,
   );
 }
 

@@ -8,7 +8,7 @@ import { invalidInputHeading } from '../cli/input-heading.js';
 import { setActiveFrontEnd } from '../cli/interrupt.js';
 import { BugError, InputError, type Problem } from '../system/errors.js';
 import { gatherFacts, loadFacts } from '../system/facts.js';
-import { detectInvocation, type Invocation } from '../system/invocation.js';
+import { asRoot, commandLine, detectInvocation, type Invocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
 import { printable } from '../system/text-checks.js';
 import { runStamp, type Flow, type FlowContext, type RunOptions } from './context.js';
@@ -70,7 +70,7 @@ function checkAnswers(command: Flow['command'], request: FlowRequest, tty: boole
           : 'No terminal to ask the questions on, and no answers file.'
         : invalidInputHeading(wrong, options.answersFile),
       wrong,
-      onlyMissing ? ['Run it in a terminal, or unattended: ha-install --answers answers.yaml (write one with `ha-install answers init answers.yaml`).'] : [],
+      onlyMissing ? [`Run it in a terminal, or unattended: ${asRoot(['--answers', 'answers.yaml'])} (write one with \`${commandLine(detectInvocation(), ['answers', 'init', 'answers.yaml'])}\`).`] : [],
     );
   }
   return { flags: typedFlags.answers, file, complete };
@@ -85,7 +85,7 @@ export async function startFlow<C extends FlowContext>(flow: Flow<C>, request: F
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const isRoot = process.getuid?.() === 0;
   if (flow.needsRoot && !isRoot && !options.dryRun && !options.factsFile) {
-    throw new InputError('ha-install changes system files and must run as root.', [{ message: 'not running as root', fix: 'run with sudo: sudo npx ha-install (or try --dry-run, which needs no root)' }]);
+    throw new InputError('ha-install changes system files and must run as root.', [{ message: 'not running as root', fix: `run it as root: ${asRoot(process.argv.slice(2))} (or try --dry-run, which needs no root)` }]);
   }
   const { noLog } = checkRunPaths(options);
   const answers = checkAnswers(flow.command, request, tty);

@@ -5,6 +5,7 @@ import { readPeer } from '../../installers/postgresql/live.js';
 import { passwordFor } from '../../installers/postgresql/pgpass.js';
 import { readStatus } from '../../installers/postgresql/status.js';
 import { InputError } from '../system/errors.js';
+import { asRoot } from '../system/invocation.js';
 import type { Logger } from '../system/log.js';
 import { peerOf, readState, stateFile, type NodeState } from './state.js';
 import { statusText, type PeerSummary, type StatusReport } from './status-lines.js';
@@ -22,7 +23,7 @@ export function statusNodes(stateDir: string): Array<{ name: string; state: Node
     .map(({ state }) => ({ name: `demo ${state.self ?? state.installedAs}`, state }));
   if (found.length > 0) return found;
   throw new InputError('No ha-install node on this machine.', [
-    { field: stateFile(stateDir), message: 'not found', fix: 'run the install first (sudo ha-install), or point --state-dir at the node\'s state folder' },
+    { field: stateFile(stateDir), message: 'not found', fix: `run the install first (${asRoot([])}), or point --state-dir at the node's state folder` },
   ]);
 }
 

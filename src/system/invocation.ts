@@ -28,7 +28,9 @@ function onPathAs(name: string, target: string, path: string): boolean {
 
 export function detectInvocation(env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? 'ha-install'): Invocation {
   const sudo = env.SUDO_USER !== undefined && env.SUDO_USER !== '' && env.SUDO_USER !== 'root';
-  if (env.npm_command === 'exec') return { program: ['npx', 'ha-install'], sudo };
+  // npx (npm exec) names the command it runs; a run under another npx command (`npx ava`) is not ours.
+  // (npm 11 writes it quoted: 'ha-install'.)
+  if (env.npm_command === 'exec' && /^'?ha-install'?(\s|$)/.test(env.npm_lifecycle_script ?? '')) return { program: ['npx', 'ha-install'], sudo };
   const full = resolve(script);
   if (onPathAs('ha-install', full, env.PATH ?? '')) return { program: ['ha-install'], sudo };
   return { program: basename(full) === 'ha-install' ? [full] : ['node', full], sudo };
@@ -37,4 +39,10 @@ export function detectInvocation(env: NodeJS.ProcessEnv = process.env, script = 
 /** The command line to print for these arguments: `npx ha-install restore-master --master-ip 10.0.0.2`. */
 export function commandLine(invocation: Invocation, args: string[]): string {
   return describeCommand([...(invocation.sudo ? ['sudo'] : []), ...invocation.program, ...args]);
+}
+
+/** How to run this again as root: `sudo` in front unless this run is root already. */
+export function asRoot(args: string[], invocation = detectInvocation()): string {
+  const root = process.getuid?.() === 0;
+  return commandLine({ ...invocation, sudo: invocation.sudo || !root }, args);
 }

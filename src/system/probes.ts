@@ -1,11 +1,10 @@
 import { Socket } from 'node:net';
 import { isIP } from 'node:net';
-import { createRequire } from 'node:module';
-import ping from 'ping';
-import { describeCommand } from './exec.js';
+import type ping from 'ping';
+import builders from 'ping/lib/builder/factory.js';
+import parsers from 'ping/lib/parser/factory.js';
+import { run } from './exec.js';
 import type { Logger } from './log.js';
-
-const require = createRequire(import.meta.url);
 
 export interface PingResult {
   address: string;
@@ -38,10 +37,9 @@ export function pingConfig(address: string, options: { count: number; timeoutSec
   };
 }
 
-/** The argv the `ping` package runs for this config (its own builder), for the log and the tests. */
+/** The argv the `ping` package builds for this config (its own argument builder). */
 export function pingArgv(address: string, config: ping.PingConfig): string[] {
-  const factory = require('ping/lib/builder/factory') as { getExecutablePath(platform: string, v6: boolean): string; createBuilder(platform: string): { getCommandArguments(target: string, config: ping.PingConfig): string[] } };
-  return [factory.getExecutablePath(process.platform, Boolean(config.v6)), ...factory.createBuilder(process.platform).getCommandArguments(address, config)];
+  return [builders.getExecutablePath(process.platform, Boolean(config.v6)), ...builders.createBuilder(process.platform).getCommandArguments(address, config)];
 }
 
 /** Reads ping's summary: "3 packets transmitted, 3 received, ..." and "rtt min/avg/max/mdev = a/b/c/d ms". */
@@ -60,14 +58,22 @@ export function parsePing(address: string, output: string): PingResult {
   };
 }
 
-/** Pings with the system `ping` through the `ping` package; its argv and output go to the log. */
+/**
+ * Pings with the system `ping`: the `ping` package builds the argv and reads the replies, and
+ * exec.ts starts it (argv and output in the log, the whitelisted environment with LANG=C as the
+ * package's parser expects, the time bounded). The package's own spawn would hand ping this
+ * process's whole environment.
+ */
 export async function pingAddress(address: string, options: { count: number; timeoutSeconds: number; root: boolean }, log: Logger): Promise<PingResult> {
   const config = pingConfig(address, options);
-  log.write('exec', `$ ${describeCommand(pingArgv(address, config))}`);
-  const result = await ping.promise.probe(address, config);
-  const output = String(result.output ?? '');
-  log.write('out', output.trimEnd());
-  return parsePing(address, output);
+  const seconds = (options.count - 1) * intervalSeconds(options.root) + options.timeoutSeconds + 2;
+  const result = await run(pingArgv(address, config), log, { reject: false, env: { LANG: 'C' }, timeoutMs: Math.ceil(seconds * 1000), title: `ping ${address}` });
+  const output = `${result.stdout}\n${result.stderr}`;
+  const parser = parsers.createParser(address, process.platform, config);
+  output.split('\n').forEach(parser.eat, parser);
+  const replies = parser.getResult();
+  const avg = Number(replies.avg);
+  return { ...parsePing(address, output), alive: Boolean(replies.alive), rttMs: Number.isFinite(avg) ? avg : undefined };
 }
 
 export type TcpOutcome = 'open' | 'refused' | 'timeout' | 'unreachable' | 'error';

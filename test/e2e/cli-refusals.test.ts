@@ -100,7 +100,7 @@ test('an unsupported OS is refused', async (t) => {
 });
 
 test('not root: run with sudo', async (t) => {
-  await refused(t, ['--mode', 'master', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12'], [/run with sudo/], { user: 'nobody' });
+  await refused(t, ['--mode', 'master', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12'], [/run it as root: sudo node \S+\/bin\/ha-install\.js --mode master --master-ip 127\.0\.0\.11 --slave-ip 127\.0\.0\.12/], { user: 'nobody' });
 });
 
 test('no terminal and no answers file lists the flags and keys needed', async (t) => {

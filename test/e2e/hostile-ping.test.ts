@@ -31,6 +31,6 @@ for (const [count, timeout] of [[1, 1], [3, 1], [5, 2]] as const) {
 }
 
 test('the ping argv the ping package runs: count and timeout, no deadline, the 20 ms interval only as root', (t) => {
-  t.deepEqual(pingArgv('127.0.0.12', pingConfig('127.0.0.12', { count: 3, timeoutSeconds: 2, root: true })), ['ping', '-n', '-W', '2', '-c', '3', '-i', '0.02', '127.0.0.12']);
-  t.deepEqual(pingArgv('fd00::12', pingConfig('fd00::12', { count: 1, timeoutSeconds: 1, root: false })), ['ping6', '-n', '-W', '1', '-c', '1', 'fd00::12']);
+  t.deepEqual(pingArgv('127.0.0.12', pingConfig('127.0.0.12', { count: 3, timeoutSeconds: 2, root: true })), ['ping', '-n', '-W', '2', '-c', '3', '-s', '56', '-i', '0.02', '127.0.0.12']);
+  t.deepEqual(pingArgv('fd00::12', pingConfig('fd00::12', { count: 1, timeoutSeconds: 1, root: false })), ['ping6', '-n', '-W', '1', '-c', '1', '-s', '56', 'fd00::12']);
 });

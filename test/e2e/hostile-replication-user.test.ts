@@ -1,4 +1,5 @@
 import test from 'ava';
+import { checkRows } from '../helpers/json-events.js';
 import { execa } from 'execa';
 import { planMaster } from '../../installers/postgresql/master.js';
 import { ROLE_MARKER } from '../../installers/postgresql/names.js';
@@ -9,11 +10,11 @@ import { apply, context, installedVersion, pairAnswers, testLogger } from '../he
 /**
  * The replication role must be ha-install's alone: reserved and predefined names are refused
  * when the answers are checked; an existing superuser or a role ha-install did not create is
- * refused by the master preflight (a real cluster, ha-test-role on port 5443) and, should the
+ * refused by the master preflight (a real cluster, ha_test_role on port 5443) and, should the
  * cluster change in between, by the role step itself before it touches the role.
  */
 const version = installedVersion();
-const ref = { version, name: 'ha-test-role' };
+const ref = { version, name: 'ha_test_role' };
 const port = 5443;
 const env = { HA_BACKUP_PASSWORD: password };
 const log = testLogger('role');
@@ -52,9 +53,9 @@ test('an existing superuser or a role ha-install did not create: the master pref
     // answers validate cannot know the cluster: the name itself is fine.
     t.is((await measured(['answers', 'validate', answersFile(yaml(user))], { env })).exitCode, 0);
   }
-  const ours = await measured(['--answers', answersFile(yaml('ha_test_ours')), '--dry-run', '--facts', facts, ...workspace().common], { netns: pair, env });
+  const ours = await measured(['--answers', answersFile(yaml('ha_test_ours')), '--dry-run', '--json', '--facts', facts, ...workspace().common], { netns: pair, env });
   t.is(ours.exitCode, 0, ours.stderr);
-  t.regex(ours.stderr, /replication role\s+ha_test_ours, created by ha-install/);
+  t.like(checkRows(ours.stdout, 'Replication preflight').get('replication role'), { measured: 'ha_test_ours, created by ha-install', verdict: 'ok' });
 });
 
 test('the role step refuses a foreign role itself, leaving its password alone; a role it creates is marked as its own', async (t) => {

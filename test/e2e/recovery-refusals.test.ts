@@ -1,9 +1,10 @@
 import test from 'ava';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, snapshot } from '../helpers/cli.js';
-import { DemoEnv, pgCtlCluster } from '../helpers/demo.js';
+import { DemoEnv, pgCtlCluster, version } from '../helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -113,4 +114,30 @@ test.serial('restore-master while the new master is unreachable: exit 2 naming m
   } finally {
     await pgCtlCluster(env, 'master', 'start');
   }
+});
+
+test.serial('restore-master onto a primary of another database (another system identifier): exit 2, never rewound onto it', async (t) => {
+  // 127.0.0.12 is taken over by a fresh cluster of its own: a primary, the same role and password, another system.
+  const other = `t_rr_other`;
+  const conf = `/etc/postgresql/${version}/${other}`;
+  await pgCtlCluster(env, 'slave', 'stop');
+  try {
+    await execa('pg_createcluster', [String(version), other, '--port', '5461', '--socketdir', `/var/run/postgresql/${other}`]);
+    writeFileSync(`${conf}/conf.d/listen.conf`, "listen_addresses = '127.0.0.12'\npassword_encryption = 'scram-sha-256'\n");
+    writeFileSync(`${conf}/pg_hba.conf`, `local all postgres peer\nhost replication replicator 127.0.0.11/32 scram-sha-256\nhost postgres replicator 127.0.0.11/32 scram-sha-256\n`);
+    await execa('pg_ctlcluster', [String(version), other, 'start']);
+    await execa('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-h', `/var/run/postgresql/${other}`, '-p', '5461', '-c', `CREATE ROLE replicator LOGIN REPLICATION PASSWORD '${env.password().replaceAll("'", "''")}'`], { cwd: '/' });
+    const before = both();
+    const result = await env.run('master', ['restore-master', '--master-ip', '127.0.0.12', '--yes']);
+    t.is(result.exitCode, 2, result.stderr);
+    t.regex(result.stderr, /master-ip: system identifier: 127\.0\.0\.12: \d+, this node: \d+/);
+    t.regex(result.stderr, /holds another database: never rewind onto it/);
+    t.is(both(), before);
+  } finally {
+    await execa('pg_dropcluster', ['--stop', String(version), other], { reject: false });
+    rmSync(conf, { recursive: true, force: true });
+    rmSync(`/var/run/postgresql/${other}`, { recursive: true, force: true });
+    await pgCtlCluster(env, 'slave', 'start');
+  }
+  t.is(await roles(), 'f,t');
 });

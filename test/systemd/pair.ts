@@ -16,7 +16,7 @@ export const PORT = 5432;
 /** The third server of the bed: HAProxy on 127.0.0.10, run by Debian's haproxy.service. */
 export const balancer = { address: '127.0.0.10', port: 15432, stateDir: '/var/lib/ha-install-balancer' };
 export const AGENT_PORT = 25432;
-const PASSWORD_FILE = '/root/backup-password';
+export const PASSWORD_FILE = '/root/backup-password';
 
 /**
  * The machine's own network configuration, as a real server has it before ha-install: the

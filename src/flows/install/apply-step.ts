@@ -1,5 +1,5 @@
 import type { Answers } from '../../answers/types.js';
-import { commandLine } from '../../system/invocation.js';
+import { onThisNode } from '../printed.js';
 import { version } from '../../version.js';
 import { readLocal } from '../../../installers/postgresql/live.js';
 import { clusterRef } from '../../../installers/postgresql/context.js';
@@ -49,9 +49,9 @@ export async function recordInstall(ctx: InstallContext): Promise<void> {
 }
 
 /** Next steps, as the admin needs them after each mode, in commands that work as printed. */
-export function nextSteps(ctx: Pick<InstallContext, 'answers' | 'invocation'> & { secrets?: Record<string, string> }): string[] {
+export function nextSteps(ctx: Pick<InstallContext, 'answers' | 'invocation' | 'options'> & { secrets?: Record<string, string> }): string[] {
   const { answers } = ctx;
-  const status = commandLine(ctx.invocation, ['status']);
+  const status = onThisNode(ctx, ['status']);
   switch (answers.mode) {
     case 'master':
       return [`Now run ha-install on the slave ${answers.slaveIp} and choose 3 (HA slave).`, `Then check the pair with: ${status}`, ...balancerHint(answers)];
