@@ -42,6 +42,7 @@ async function systemd(action: ServiceAction, ref: Managed, ctx: ApplyContext): 
   const unit = own ? unitName(ref.name) : ref.unit;
   const systemctl = (...args: string[]) => run(['systemctl', ...args], ctx.log, { title: `systemctl ${args.join(' ')}` });
   const props = await unitProperties(unit, ctx.log);
+  if (props.has('Error')) throw new ApplyError(`${action.title}: ${props.get('Error')}`, { nextSteps: ['Is systemd running here? `systemctl is-system-running` says.'] });
   // A unit file written (or changed) by this plan is only read after a daemon-reload.
   if (props.get('LoadState') === 'not-found' || props.get('NeedDaemonReload') === 'yes') await systemctl('daemon-reload');
   const active = props.get('ActiveState') === 'active';

@@ -56,14 +56,20 @@ export function supervisorState(name: string): SupervisorState | undefined {
   }
 }
 
-/** `systemctl show` of a unit, as a map. */
+/**
+ * `systemctl show` of a unit, as a map. When systemctl cannot answer (no systemd running, as
+ * for a dry run of a recorded systemd machine here) the map holds `Error` instead: a reader
+ * reports it, a handler that must act on the unit stops on it.
+ */
 export async function unitProperties(unit: string, log: Logger): Promise<Map<string, string>> {
-  const { stdout } = await run(['systemctl', 'show', '--no-pager', '-p', 'LoadState,ActiveState,SubState,MainPID,ExecMainStartTimestamp,NRestarts,UnitFileState,NeedDaemonReload', unit], log, { title: `Reading the state of ${unit}` });
-  return new Map(stdout.split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as [string, string]));
+  const r = await run(['systemctl', 'show', '--no-pager', '-p', 'LoadState,ActiveState,SubState,MainPID,ExecMainStartTimestamp,NRestarts,UnitFileState,NeedDaemonReload', unit], log, { title: `Reading the state of ${unit}`, reject: false });
+  if (r.exitCode !== 0) return new Map([['Error', `systemctl show ${unit} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}`]]);
+  return new Map(r.stdout.split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as [string, string]));
 }
 
 async function systemdStatus(name: string, unit: string, log: Logger): Promise<ServiceStatus> {
   const p = await unitProperties(unit, log);
+  if (p.has('Error')) return { name, model: 'systemd', state: 'stopped', detail: p.get('Error') };
   const active = p.get('ActiveState');
   const pid = Number(p.get('MainPID') ?? 0);
   const state: ServiceStatus['state'] =

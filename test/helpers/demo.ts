@@ -65,7 +65,7 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_0
 export interface PairNames {
   prefix: string;
   port: number;
-  /** HAProxy's client port on 127.0.0.10, the agents' port, the stats page (the demo's defaults otherwise). */
+  /** HAProxy's client port on 127.0.0.10, the agents' port, the stats page (derived from `port` otherwise). */
   balancerPort?: number;
   agentPort?: number;
   statsPort?: number;
@@ -130,9 +130,14 @@ export class DemoEnv {
     return [...(['master', 'slave'] as const).map((node) => agentServiceName({ version, name: this.cluster(node) })), `ha-install-haproxy-${this.names.prefix}`];
   }
 
-  /** The balancer's ports as this demo uses them. */
+  /**
+   * The balancer's ports as this demo uses them: given, or derived from the file's own
+   * PostgreSQL port (5450: 15450, 25450, 7450), never the admin demo's 15432, 25432 and 7000,
+   * which a README demo may hold while the tests run.
+   */
   get ports(): { balancer: number; agent: number; stats: number } {
-    return { balancer: this.names.balancerPort ?? 15432, agent: this.names.agentPort ?? 25432, stats: this.names.statsPort ?? 7000 };
+    const { port } = this.names;
+    return { balancer: this.names.balancerPort ?? 10000 + port, agent: this.names.agentPort ?? 20000 + port, stats: this.names.statsPort ?? 2000 + port };
   }
 
   cli(args: string[]): Promise<CliResult> {
