@@ -72,7 +72,7 @@ export function serviceActions(spec: ServiceSpec, options: ServicePlanOptions): 
   const start: ServiceAction = {
     kind: 'service',
     id: `service.${spec.name}.start`,
-    title: options.init === 'systemd' ? `Enable and start ${unitName(spec.name)} (Restart=always)` : `Start ${spec.name} under ha-install's supervisor (restarted with back-off)`,
+    title: options.init === 'systemd' ? `Enable and start ${unitName(spec.name)} (Restart=always)` : `Start ${spec.name} under ha-install's supervisor (kept running, with back-off)`,
     service: ref,
     op: 'start',
     command: serviceCommand(ref, 'start', options.runtime),

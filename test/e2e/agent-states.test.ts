@@ -11,7 +11,7 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lo
  * starts it again; `service stop` and `demo --down` leave nothing running.
  */
 
-const env = new DemoEnv({ prefix: 't_ag', port: 5470, balancerPort: 5471, agentPort: 5472, statsPort: 5473 });
+const env = new DemoEnv({ prefix: 't_ag', port: 5480, balancerPort: 5481, agentPort: 5482, statsPort: 5483 });
 const [master, slave] = ['127.0.0.11', '127.0.0.12'];
 const ask = (host: string, path: string, method?: string) => agent(host, env.ports.agent, path, method);
 const slaveAgent = () => env.serviceNames()[1]!;

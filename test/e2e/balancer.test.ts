@@ -16,7 +16,7 @@ import { runCli } from '../helpers/cli.js';
  * also when the old master is started again.
  */
 
-const env = new DemoEnv({ prefix: 't_lb', port: 5474, balancerPort: 5475, agentPort: 5476, statsPort: 5477 });
+const env = new DemoEnv({ prefix: 't_lb', port: 5484, balancerPort: 5485, agentPort: 5486, statsPort: 5487 });
 let demoOut = '';
 const node = async () => (await throughBalancer(env, 'SELECT inet_server_addr()')).out;
 const balancerArgs = (answers = join(env.demoDir, 'balancer.yaml')) => ['--state-dir', join(env.demoDir, BALANCER), '--log-dir', env.logs, '--answers', answers, '--yes'];
