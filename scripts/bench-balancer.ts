@@ -14,10 +14,12 @@
  */
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { replaceBlock } from '../src/engine/text.js';
+import { balancedServers } from '../installers/haproxy/stats.js';
 import { agent, BALANCER, clientPassword } from '../test/helpers/balancer.js';
 import { crash, DemoEnv, version, type Node } from '../test/helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
@@ -67,6 +69,7 @@ async function failover(dead: Node, alive: Node): Promise<{ promote: number; fir
   void promoted.then(() => (promote = performance.now() - started));
   while (Number.isNaN(firstWrite)) {
     if (await writeThrough()) firstWrite = performance.now() - started;
+    else if (performance.now() - started > 60_000) throw new Error('no write went through the balancer within 60 s of the promote');
     else await delay(20);
   }
   const result = await promoted;
@@ -109,7 +112,8 @@ try {
   await env.psql('master', `CREATE DATABASE ${db} OWNER ${role}`);
   console.error(`pgbench -i -s ${scale} through the balancer ...`);
   await pgbench(BALANCER, env.ports.balancer, ['-i', '-q', '-s', String(scale)]);
-  await execa('psql', ['-X', '-h', BALANCER, '-p', String(env.ports.balancer), '-U', role, '-d', db, '-c', 'CREATE TABLE bench_writes (at timestamptz); CHECKPOINT'], { env: { PGPASSFILE: pgpass() }, reject: false });
+  await execa('psql', ['-X', '-h', BALANCER, '-p', String(env.ports.balancer), '-U', role, '-d', db, '-c', 'CREATE TABLE bench_writes (at timestamptz)'], { env: { PGPASSFILE: pgpass() } });
+  await env.psql('master', 'CHECKPOINT'); // the load's own checkpoint is not one of the timed runs'
 
   const tps: Record<string, { direct: number[]; balancer: number[] }> = { 'select-only (-S)': { direct: [], balancer: [] }, 'TPC-B (default)': { direct: [], balancer: [] } };
   for (let round = 1; round <= rounds; round++) {
@@ -125,13 +129,17 @@ try {
 
   const checked = await agentTimes(100, 1, 100);
   const flood = await agentTimes(40, 50, 0);
-  const stat = await execa('sh', ['-c', `echo "show stat" | node -e "const s=require('net').connect('/run/ha-install/ha-install-haproxy-b_lb.sock',()=>process.stdin.pipe(s));s.pipe(process.stdout)"`], { reject: false });
-  const checkMs = String(stat.stdout).split('\n').filter((l) => l.startsWith('postgresql,master') || l.startsWith('postgresql,slave')).map((l) => `${l.split(',')[1]} ${l.split(',')[38]} ms (${l.split(',')[36]})`);
+  const servers = await balancedServers('/run/ha-install/ha-install-haproxy-b_lb.sock');
+  const checkMs = servers.filter((s) => s.proxy === 'postgresql').map((s) => `${s.name} ${s.check}`);
 
   const first = await failover('master', 'slave');
   const second = await failover('slave', 'master');
 
   console.log(`\nPostgreSQL ${version}, pgbench scale ${scale}, 4 clients, 2 threads, ${duration} s per run, ${rounds} rounds (direct and through the balancer interleaved)`);
+  // pgbench, HAProxy and both PostgreSQL servers share this machine's CPUs: where they are few,
+  // the balancer's extra hop costs CPU the server would have used, which a real balancer (a
+  // machine of its own) does not take from the database.
+  console.log(`this machine: ${availableParallelism()} CPUs, shared by pgbench, HAProxy and PostgreSQL`);
   for (const [name, { direct, balancer }] of Object.entries(tps)) {
     const ratio = median(balancer) / median(direct);
     console.log(`${name.padEnd(18)} direct ${median(direct).toFixed(0).padStart(7)} tps, through 127.0.0.10 ${median(balancer).toFixed(0).padStart(7)} tps (medians; runs ${direct.map((x) => x.toFixed(0)).join('/')} vs ${balancer.map((x) => x.toFixed(0)).join('/')}): ratio ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'PASS' : 'FAIL'} (target >= 0.9)`);

@@ -50,6 +50,7 @@ export function balancerService(answers: BalancerAnswers, init: 'systemd' | 'non
     log: join(logDir, `${name}.log`),
     ready,
     reloadSignal: 'SIGUSR2',
+    runFiles: [join(runDir, `${name}.sock`), join(runDir, `${name}.servers`)],
   };
-  return { ref: ownServiceRef(spec, init) as OwnServiceRef, statsSocket: join(runDir, `${name}.sock`), stateFile: join(runDir, `${name}.servers`), spec };
+  return { ref: ownServiceRef(spec, init) as OwnServiceRef, statsSocket: spec.runFiles![0]!, stateFile: spec.runFiles![1]!, spec };
 }

@@ -5,7 +5,7 @@ import { ApplyError, BugError } from '../../src/system/errors.js';
 import { run } from '../../src/system/exec.js';
 import { tcpProbe } from '../../src/system/probes.js';
 import { supervisedStatus, unitProperties } from './state.js';
-import { reloadSupervised, removeSupervised, startSupervisor, stopSupervisor } from './supervised.js';
+import { reloadSupervised, removeRunFiles, removeSupervised, startSupervisor, stopSupervisor } from './supervised.js';
 import { specPath, unitName, unitPath } from './spec.js';
 
 type Managed = Exclude<ServiceRef, { kind: 'postgresql' }>;
@@ -72,6 +72,7 @@ async function systemd(action: ServiceAction, ref: Managed, ctx: ApplyContext): 
     case 'remove': {
       if (!own) throw new BugError(`${unit} belongs to its package: ha-install does not remove it`);
       if (props.get('LoadState') !== 'not-found') await systemctl('disable', '--now', unit);
+      if (existsSync(specPath(ref.name))) removeRunFiles(ref.name);
       for (const path of [unitPath(ref.name), specPath(ref.name)]) {
         if (!existsSync(path)) continue;
         await ctx.backup(path);

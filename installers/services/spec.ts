@@ -26,6 +26,8 @@ export interface ServiceSpec {
   reloadSignal?: 'SIGHUP' | 'SIGUSR2';
   /** systemd units to order this one after (PostgreSQL's, for the agent). */
   after?: string[];
+  /** Files the service leaves in /run (HAProxy's stats socket and saved states): removed with it. */
+  runFiles?: string[];
 }
 
 export const servicesDir = '/etc/ha-install/services';

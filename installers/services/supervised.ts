@@ -84,7 +84,18 @@ export function reloadSupervised(ref: OwnServiceRef): void {
 export async function removeSupervised(name: string, ctx: ApplyContext): Promise<string> {
   const stopped = await stopSupervisor(name, ctx);
   if (!existsSync(specPath(name))) return stopped ? 'stopped' : 'nothing there';
+  removeRunFiles(name);
   await ctx.backup(specPath(name));
   rmSync(specPath(name));
   return stopped ? 'stopped and removed' : 'removed';
+}
+
+/** What the service left in /run (its spec says which files): gone with it. */
+export function removeRunFiles(name: string): void {
+  try {
+    for (const path of readSpec(name).runFiles ?? []) rmSync(path, { force: true });
+  } catch (error) {
+    // A registry entry that cannot be read has no run files to name; the removal goes on.
+    if (!(error instanceof ApplyError)) throw error;
+  }
 }

@@ -141,5 +141,6 @@ test.serial('service stop and demo --down stop everything: no supervisor, no age
     t.false(existsSync(`/etc/ha-install/services/${name}.json`), name);
   }
   t.deepEqual(await processesWith('haproxy', `${env.names.prefix}.cfg`), []);
+  for (const left of ['sock', 'servers']) t.false(existsSync(`/run/ha-install/ha-install-haproxy-t_ag.${left}`), `HAProxy's ${left} file goes with it`);
   for (const host of [master, slave]) t.is((await ask(host, '/health')).status, 0);
 });

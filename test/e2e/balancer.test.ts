@@ -54,6 +54,11 @@ test.serial('the demo ends with a psql line through 127.0.0.10 that works as pri
   t.regex(demoOut, new RegExp(`password ${stats} \\(shown this once`), 'the stats password is shown once');
   for (const log of readdirSync(env.logs)) t.false(readFileSync(join(env.logs, log), 'utf8').includes(stats), `the stats password is in ${log}`);
   t.false(readFileSync(join(env.demoDir, 'haproxy', 't_lb.cfg'), 'utf8').includes(stats), 'only its hash is in the configuration');
+  t.is(statSync(join(env.demoDir, 'haproxy', 'ha-install-stats.password')).mode & 0o777, 0o600);
+  const page = (auth?: string) => fetch(`http://${BALANCER}:${env.ports.stats}/`, { headers: auth ? { Authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {} });
+  t.is((await page()).status, 401, 'never an open stats page');
+  t.is((await page('admin:wrong')).status, 401);
+  t.is((await page(`admin:${stats}`)).status, 200);
 });
 
 test.serial('status on the balancer: each server, its check and since when, sessions, and HAProxy\'s service', async (t) => {
