@@ -25,6 +25,7 @@ const program = new Command('ha-install')
   .addOption(new Option('--mode <mode>', 'install mode: standalone|master|slave|load-balancer, or 1-4 as in the menu'))
   .option('--master-ip <address>', 'address of the master server')
   .option('--slave-ip <address>', 'address of the slave server')
+  .option('--balancer-ip <address>', 'address of the load balancer (mode 4: this machine\'s; modes 2 and 3: admitted as the clients\' source)')
   .option('--ignore-requirements', 'go on although RAM, cores or disk are below the minimum')
   .option('--skip-packages', 'do not install OS packages')
   .option('--pg-port <port>', 'PostgreSQL port (the same on both nodes)')
@@ -96,14 +97,17 @@ addRunOptions(
 const demo = addRunOptions(
   program
     .command('demo')
-    .description('build a real master + slave pair on this machine (127.0.0.11 and 127.0.0.12) and show its status')
+    .description('build a real master + slave pair on this machine (127.0.0.11 and 127.0.0.12), HAProxy in front on 127.0.0.10, and show their status')
     .option('--down', 'remove everything the demo created, and nothing else')
     .option('--port <port>', 'the PostgreSQL port of both demo nodes', '5440')
-    .option('--cluster-prefix <name>', 'the demo clusters are <name>_11 and <name>_12', 'ha_demo'),
+    .option('--cluster-prefix <name>', 'the demo clusters are <name>_11 and <name>_12', 'ha_demo')
+    .option('--balancer-port <port>', 'where clients reach PostgreSQL through HAProxy on 127.0.0.10', '15432')
+    .option('--agent-port <port>', 'the health agents\' port on 127.0.0.11 and 127.0.0.12', '25432')
+    .option('--stats-port <port>', 'HAProxy\'s stats page on 127.0.0.10', '7000'),
   { answersFlags: false },
 ).action(async (_options: Flags, command: Command) => {
   const { runDemo } = await import('./cli/run-status.js');
-  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string };
+  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string; balancerPort: string; agentPort: string; statsPort: string };
   await runDemo({ ...options, down: Boolean(options.down) });
 });
 demo
@@ -117,12 +121,47 @@ demo
     process.exitCode = await runDemoNode({ ...options, address, args });
   });
 
+const service = program.command('service').description('ha-install\'s own services here (the health agent, HAProxy without systemd): list, start, stop, restart, remove');
+service
+  .command('list')
+  .description('each service, how it runs (systemd or ha-install\'s supervisor), its state, pid, since when, restarts')
+  .option('--json', 'one JSON document')
+  .action(async (options: { json?: boolean }) => (await import('./cli/run-service.js')).runServiceList({ json: Boolean(options.json) }));
+for (const op of ['start', 'stop', 'restart', 'remove'] as const) {
+  addRunOptions(
+    service
+      .command(`${op} [names...]`)
+      .description(op === 'remove' ? 'stop the named services (or --all), disable them and delete their unit and registry entry (backed up)' : `${op} the named services (or --all)`)
+      .option('--all', `every ha-install service on this machine`),
+    { answersFlags: false },
+  )
+    .option('--dry-run', 'show the plan, change nothing')
+    .option('-y, --yes', 'apply without asking')
+    .option('--json', 'progress as JSON lines')
+    .action(async (names: string[], _options: Flags, command: Command) => {
+      const [{ runFlowCommand }, { serviceFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/service.js')]);
+      const options = mergedOptions(command);
+      await runFlowCommand(serviceFlow(op, names, Boolean(options.all)), options);
+    });
+}
+
+program
+  .command('agent <config>', { hidden: true })
+  .description('the health agent HAProxy checks (run by its service): not for people')
+  .action(async (config: string) => (await import('./cli/run-agent.js')).runAgentCommand(config));
+
+program
+  .command('supervise <name>', { hidden: true })
+  .description('keeps one ha-install service running where PID 1 is not systemd: not for people')
+  .action(async (name: string) => (await import('../installers/services/supervisor.js')).supervise(name));
+
 program
   .command('guard <config>', { hidden: true })
   .description('the start guard PostgreSQL\'s pg_ctl runs before postgres (see pg_ctl.conf): not for people')
   .action(async (config: string) => (await import('./cli/run-guard.js')).runGuard(config));
 
-installInterruptHandlers();
+// The long-running services handle SIGTERM themselves: it is how they are stopped, not a cancel.
+if (argv[0] !== 'agent' && argv[0] !== 'supervise') installInterruptHandlers();
 // A reader that goes away (`ha-install --help | head`) must not crash the run with a stack
 // trace, least of all an install half-way: the output stops, the work and its log go on.
 for (const stream of [process.stdout, process.stderr]) {

@@ -53,6 +53,7 @@ interface LsCluster {
 export const binDir = (version: number): string => `/usr/lib/postgresql/${version}/bin`;
 export const confFilePath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/conf.d/${CONF_FILE_NAME}`;
 export const hbaPath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/pg_hba.conf`;
+export const identPath = (c: ClusterRef): string => `/etc/postgresql/${c.version}/${c.name}/pg_ident.conf`;
 
 /** What postmaster.pid says of the running server (its lines 1, 4, 5 and 8). */
 export interface PostmasterPid {

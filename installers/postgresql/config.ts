@@ -87,13 +87,41 @@ export function confFile(input: ConfInput): string {
   ].join('\n');
 }
 
-/** Symmetric pg_hba rules: each node lets its peer replicate and write the marker row. */
-export function hbaBlock(replicationUser: string, peerAddress: string): string {
+export interface HbaExtras {
+  /** The health agent's role and ident map: the OS user postgres logs in as it over the socket. */
+  agent?: { role: string; map: string };
+  /** The load balancer's address: clients come through it with their own password. */
+  balancer?: string;
+}
+
+/**
+ * Symmetric pg_hba rules: each node lets its peer replicate and write the marker row; the
+ * agent logs in over the Unix socket by peer authentication (no password exists for it); the
+ * balancer's address is admitted for every database and role with SCRAM (HAProxy in TCP mode
+ * passes the client's own login through) except ha-install's own roles, which have no business
+ * coming through it. First match wins, so the refusals come first.
+ */
+export function hbaBlock(replicationUser: string, peerAddress: string, extras: HbaExtras = {}): string {
   const [user, peer] = [hbaName(replicationUser), hbaNetwork(peerAddress)];
+  const agent = extras.agent ? hbaName(extras.agent.role) : undefined;
+  const balancer = extras.balancer ? hbaNetwork(extras.balancer) : undefined;
   return [
+    ...(agent ? [`local   postgres       ${agent}    peer map=${hbaName(extras.agent!.map)}`] : []),
     `host    replication    ${user}    ${peer}    scram-sha-256`,
     `host    postgres       ${user}    ${peer}    scram-sha-256`,
+    ...(balancer
+      ? [
+          `host    all            ${user}    ${balancer}    reject`,
+          ...(agent ? [`host    all            ${agent}    ${balancer}    reject`] : []),
+          `host    all            all    ${balancer}    scram-sha-256`,
+        ]
+      : []),
   ].join('\n');
+}
+
+/** pg_ident.conf: the OS user postgres (the agent's) may log in as the agent's role, nothing else. */
+export function identBlock(map: string, role: string): string {
+  return `${hbaName(map)}    postgres    ${hbaName(role)}`;
 }
 
 export interface PgpassEntry {

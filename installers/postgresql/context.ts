@@ -5,8 +5,9 @@ import { version } from '../../src/version.js';
 import { InputError } from '../../src/system/errors.js';
 import type { MachineFacts } from '../../src/system/facts.js';
 import type { Logger } from '../../src/system/log.js';
-import { confFilePath, describeCluster, hbaPath, type Cluster, type ClusterRef } from './cluster.js';
-import { confFile, HBA_MARKER, hbaBlock, mergePgpass } from './config.js';
+import { confFilePath, describeCluster, hbaPath, identPath, type Cluster, type ClusterRef } from './cluster.js';
+import { confFile, HBA_MARKER, hbaBlock, identBlock, mergePgpass } from './config.js';
+import { AGENT_IDENT_MAP, AGENT_ROLE } from '../agent/config.js';
 
 /** What the PostgreSQL installer needs from a flow: the answers, the machine, the log. */
 export interface PostgresqlContext {
@@ -21,6 +22,8 @@ export interface PostgresqlContext {
   buildVersion?: string;
   /** The node's state folder, when not the default: commands printed for later name it. */
   stateDir?: string;
+  /** Where services write their logs without systemd (default /var/log/ha-install). */
+  logDir?: string;
   /**
    * The local cluster as described while the preflight ran (concurrently with its checks on
    * the master), for the plan that follows it: nothing changes in between. Absent: described
@@ -106,14 +109,30 @@ export function confAction(ctx: PostgresqlContext): FileAction {
 
 export function hbaAction(ctx: PostgresqlContext): BlockAction {
   const ref = clusterRef(ctx);
+  const { peer } = nodes(ctx.answers);
+  const balancer = ctx.answers.balancerIp;
   return {
     kind: 'block',
     id: 'postgresql.hba',
-    title: `Allow replication from ${nodes(ctx.answers).peer} in pg_hba.conf`,
+    title: `Allow replication from ${peer}${balancer ? `, clients through the balancer ${balancer}` : ''} and the health agent in pg_hba.conf`,
     path: hbaPath(ref),
     marker: HBA_MARKER,
-    content: hbaBlock(ctx.answers.replicationUser, nodes(ctx.answers).peer),
+    content: hbaBlock(ctx.answers.replicationUser, peer, { agent: { role: AGENT_ROLE, map: AGENT_IDENT_MAP }, balancer }),
     position: 'top',
+  };
+}
+
+/** The ident map the agent's peer login needs, in the cluster's pg_ident.conf. */
+export function identAction(ctx: PostgresqlContext): BlockAction {
+  const ref = clusterRef(ctx);
+  return {
+    kind: 'block',
+    id: 'postgresql.ident',
+    title: `Let the OS user postgres log in as ${AGENT_ROLE} (the health agent) in pg_ident.conf`,
+    path: identPath(ref),
+    marker: HBA_MARKER,
+    content: identBlock(AGENT_IDENT_MAP, AGENT_ROLE),
+    position: 'bottom',
   };
 }
 

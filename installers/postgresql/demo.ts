@@ -8,7 +8,8 @@ import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback
 
 /**
  * The demo pair on one machine: ha_demo_11 on 127.0.0.11 and ha_demo_12 on 127.0.0.12, both on
- * port 5440, each with its own socket directory. Named by address, not role (roles change), and
+ * port 5440, each with its own socket directory; the balancer's address 127.0.0.10 beside them
+ * (HAProxy binds it and leaves from it, so it needs no route of its own). Named by address, not role (roles change), and
  * without a dash: Debian's postgresql@.service reads the instance `15-ha_demo_11` back as the
  * path 15/ha_demo_11, and would read a dash as a slash. `demoUp` records what it changed;
  * `demoDown` undoes exactly that (save the state as JSON between the two). See clusterNameRow.
@@ -17,16 +18,36 @@ import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback
 export interface DemoOptions {
   version: number;
   port: number;
+  /** The cluster names' prefix; also names the balancer's configuration and the demo's client role. */
+  prefix: string;
   master: { address: string; cluster: string };
   slave: { address: string; cluster: string };
+  /** The third server: HAProxy, in front of the pair. */
+  balancer: { address: string };
+  balancerPort: number;
+  agentPort: number;
+  statsPort: number;
   extraAddresses?: string[];
 }
 
-export const demoDefaults = (version: number, options: { port?: number; prefix?: string } = {}): DemoOptions => ({
+export interface DemoPorts {
+  port?: number;
+  prefix?: string;
+  balancerPort?: number;
+  agentPort?: number;
+  statsPort?: number;
+}
+
+export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOptions => ({
   version,
   port: options.port ?? 5440,
+  prefix: options.prefix ?? 'ha_demo',
   master: { address: '127.0.0.11', cluster: `${options.prefix ?? 'ha_demo'}_11` },
   slave: { address: '127.0.0.12', cluster: `${options.prefix ?? 'ha_demo'}_12` },
+  balancer: { address: '127.0.0.10' },
+  balancerPort: options.balancerPort ?? 15432,
+  agentPort: options.agentPort ?? 25432,
+  statsPort: options.statsPort ?? 7000,
 });
 
 export interface DemoState {
@@ -46,10 +67,11 @@ export async function ensureCluster(ref: ClusterRef, port: number, log: Logger):
   return true;
 }
 
-export async function demoUp(options: DemoOptions, log: Logger): Promise<DemoState> {
+export async function demoUp(options: Pick<DemoOptions, 'version' | 'port' | 'master' | 'slave' | 'extraAddresses'> & { balancer?: { address: string } }, log: Logger): Promise<DemoState> {
   const state: DemoState = { loopback: [], clusters: [] };
   try {
-    state.loopback = await setupLoopback({ master: options.master.address, slave: options.slave.address, extra: options.extraAddresses }, log);
+    const extra = [...(options.balancer ? [options.balancer.address] : []), ...(options.extraAddresses ?? [])];
+    state.loopback = await setupLoopback({ master: options.master.address, slave: options.slave.address, extra }, log);
     for (const node of [options.master, options.slave]) {
       const ref = { version: options.version, name: node.cluster };
       if (await ensureCluster(ref, options.port, log)) state.clusters.push(ref);

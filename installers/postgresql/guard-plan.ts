@@ -53,7 +53,7 @@ export function guardConfig(ctx: PostgresqlContext, cluster: Cluster, runtime: R
   };
 }
 
-function runtimeStep(runtime: Runtime): StepAction {
+export function runtimeStep(runtime: Runtime): StepAction {
   return {
     kind: 'step',
     id: 'ha-install.runtime',

@@ -28,6 +28,7 @@ async function runSql(target: SqlTarget, sql: string, ctx: ApplyContext, title: 
 }
 
 async function runService(action: ServiceAction, ctx: ApplyContext): Promise<string | undefined> {
+  if (action.service.kind !== 'postgresql') throw new ApplyError(`${action.title}: not a PostgreSQL cluster (a bug in ha-install)`);
   const { version, cluster: name, init } = action.service;
   const ref = { version, name };
   const cluster = await describeCluster(ref, ctx.log);
@@ -55,6 +56,8 @@ async function runService(action: ServiceAction, ctx: ApplyContext): Promise<str
     case 'promote':
       await service(ref, 'promote', 'none', ctx.log); // pg_ctlcluster promote waits until the server is writable
       return 'promoted';
+    case 'remove':
+      throw new ApplyError(`${action.title}: ha-install never removes a PostgreSQL cluster`);
   }
 }
 

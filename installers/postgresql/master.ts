@@ -2,7 +2,8 @@ import type { Action, SqlAction, StepAction } from '../../src/engine/actions.js'
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { applySettingsStep } from './apply.js';
 import { createClusterAction, type ClusterRef } from './cluster.js';
-import { backupPassword, clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
+import { backupPassword, clusterRef, confAction, hbaAction, identAction, localCluster, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
+import { agentActions, agentRoleAction, agentRoleRow } from '../agent/plan.js';
 import { eventsSql, recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
 import { scramMatches, scramVerifier } from './scram.js';
@@ -111,6 +112,7 @@ export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
     ...(cluster.exists ? [] : [createClusterAction(ref, ctx.answers.pgPort, ctx.answers.pgSocketDir)]),
     confAction(ctx),
     hbaAction(ctx),
+    identAction(ctx),
     pgpassAction(ctx),
     ...(await guardActions(ctx, cluster)),
     applySettingsStep(ref, ctx.facts.init, cluster),
@@ -119,6 +121,8 @@ export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
     eventsAction(ctx, ref),
     slotAction(ctx, ref),
     ...(await synchronousActions(ctx, cluster, ctx.answers.synchronous)),
+    agentRoleAction(ref),
+    ...agentActions(ctx, cluster),
   ];
 }
 
@@ -144,7 +148,7 @@ export async function preflightMaster(ctx: PostgresqlContext): Promise<{ rows: C
     fix: cluster.inRecovery ? `${version}/${cluster.name} is a standby: promote it first, or install this server as the slave` : undefined,
   });
   // A stopped cluster cannot be asked: the role step refuses a foreign role itself, before changing it.
-  if (cluster.running && !cluster.inRecovery) rows.push(await roleRow(ctx, clusterRef(ctx)));
+  if (cluster.running && !cluster.inRecovery) rows.push(await roleRow(ctx, clusterRef(ctx)), await agentRoleRow(ctx));
   return { rows };
 }
 

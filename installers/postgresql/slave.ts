@@ -6,7 +6,8 @@ import type { Logger } from '../../src/system/log.js';
 import { applySettingsStep } from './apply.js';
 import { createClusterAction, type Cluster, type ClusterRef } from './cluster.js';
 import { cloneActions, swapActions } from './clone.js';
-import { clusterRef, confAction, hbaAction, localCluster, nodes, pgpassAction, versionOf, type PostgresqlContext } from './context.js';
+import { clusterRef, confAction, hbaAction, identAction, localCluster, nodes, pgpassAction, versionOf, type PostgresqlContext } from './context.js';
+import { agentActions } from '../agent/plan.js';
 import { recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
 import { standbySignalAction } from './standby-settings.js';
@@ -112,11 +113,14 @@ export async function planSlave(ctx: PostgresqlContext): Promise<Action[]> {
     ...(streaming ? [] : cloneActions(ctx, cluster)),
     confAction(ctx),
     hbaAction(ctx),
+    identAction(ctx),
     ...(await guardActions(ctx, cluster)),
     ...(streaming ? [standbySignalAction(cluster)] : swapActions(ctx, cluster)),
     applySettingsStep(ref, ctx.facts.init, cluster),
     verifyStep(ctx, ref),
     recordOnMaster(ctx),
+    // The agent's role came with the clone (or streams from the master): its service starts last.
+    ...agentActions(ctx, cluster),
   ];
 }
 

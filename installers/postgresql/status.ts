@@ -2,11 +2,13 @@ import type { Logger } from '../../src/system/log.js';
 import { describeCluster, type Cluster, type ClusterRef } from './cluster.js';
 import { literal, querySql } from './sql.js';
 import { readStandbySignal } from './standby-signal.js';
+import { readFence } from './fence.js';
 
 /** One node's view of the pair, for `ha-install status` (and `--json`). */
 export interface NodeStatus {
   cluster: string;
-  role: 'primary' | 'standby' | 'down';
+  /** `balancer`: a mode 4 node, which runs no PostgreSQL of its own. */
+  role: 'primary' | 'standby' | 'down' | 'balancer';
   /** The other node as PostgreSQL sees it: the standby's address, or the master this standby streams from. */
   peer?: string;
   /** walsender state on a primary (`streaming`, `catchup`...), walreceiver status on a standby; undefined: none. */
@@ -17,8 +19,8 @@ export interface NodeStatus {
   slot?: { name: string; active: boolean; walStatus: string; retainedBytes: number };
   timeline?: number;
   lastEvent?: { at: string; node: string; event: string; detail: string };
-  /** Started read-only by the start guard: why, and the command that brings it back. */
-  fenced?: { reason: string; restore?: string };
+  /** Started read-only by the start guard, or fenced at runtime: why, and the command that brings it back. */
+  fenced?: { reason: string; restore?: string; source?: 'start guard' | 'runtime' };
   healthy: boolean;
   /** Why it is not healthy, in words. */
   problems: string[];
@@ -93,10 +95,11 @@ export async function readStatus(options: { cluster: ClusterRef; slotName?: stri
   status.timeline = num(recovery?.[1]);
   if (status.role === 'primary') await primaryStatus(cluster, status, options.slotName, log);
   else await standbyStatus(cluster, status, log);
-  const signal = status.role === 'standby' ? readStandbySignal(cluster.dataDir) : undefined;
-  if (signal?.fenced) {
-    status.fenced = { reason: signal.reason ?? 'fenced at start', restore: signal.restore };
-    status.problems.unshift(`fenced at start: ${status.fenced.reason}`);
+  const fence = readFence(cluster, cluster.dataDir);
+  // A start guard's mark only counts on a standby (a primary that has one was promoted through it).
+  if (fence.fenced && (fence.source === 'runtime' || status.role === 'standby')) {
+    status.fenced = { reason: fence.reason ?? 'fenced', restore: fence.restore, source: fence.source };
+    status.problems.unshift(`${fence.source === 'runtime' ? 'fenced' : 'fenced at start'}: ${status.fenced.reason}`);
   }
   const hasEvents = (await one(cluster, `SELECT to_regclass('ha_install.events') IS NOT NULL`, log))?.[0] === 't';
   const event = hasEvents

@@ -50,6 +50,21 @@ export const coreFields: FieldSpec[] = [
         ? { message: `is the same as master-ip (${value})`, fix: 'the slave must be a different server: give its own address' }
         : undefined,
   }),
+  defineField({
+    key: 'balancer-ip',
+    prop: 'balancerIp',
+    type: 'address',
+    flag: '--balancer-ip <address>',
+    description: 'address of the load balancer: where HAProxy listens (mode 4, must be this machine\'s), and the address the database nodes admit clients from (modes 2 and 3)',
+    required: (answers, command) => command === 'install' && answers.mode === 'load-balancer',
+    example: '192.168.0.140',
+    maxBytes: 253,
+    limits: `${addressLimits}; not master-ip or slave-ip (the balancer is the pair's third machine)`,
+    check: (value, answers) =>
+      value !== undefined && [answers.masterIp, answers.slaveIp].some((a) => a !== undefined && sameAddress(value, a))
+        ? { message: `is the address of a database node (${value})`, fix: 'the balancer is a third machine: give its own address' }
+        : undefined,
+  }),
   defineField({ key: 'requirements.min-ram-gb', prop: 'minRamGb', type: 'number', min: 0, max: 65536, description: 'minimum RAM in GB', default: 4 }),
   defineField({ key: 'requirements.min-cores', prop: 'minCores', type: 'integer', min: 1, max: 4096, description: 'minimum CPU cores', default: 2 }),
   defineField({ key: 'requirements.min-disk-gb', prop: 'minDiskGb', type: 'number', min: 0, max: 1048576, description: 'minimum free disk in GB on the filesystem that holds the database', default: 100 }),

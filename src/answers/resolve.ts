@@ -42,6 +42,7 @@ const questions: Partial<Record<AnswerKey, string>> = {
   highAvailability: 'Set up High Availability?',
   masterIp: 'Master server IP address',
   slaveIp: 'Slave server IP address',
+  balancerIp: 'Load balancer IP address (Enter for none on a database node)',
   ignoreRequirements: 'Go on although this machine is below the minimum requirements?',
   skipPackages: 'Skip installing OS packages?',
   extraPackages: 'Extra OS packages (separated by commas)',

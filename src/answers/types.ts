@@ -9,7 +9,7 @@
 export const modes = ['standalone', 'master', 'slave', 'load-balancer'] as const;
 
 /** The commands that run a flow; an answer may be required by one and not by another. */
-export type CommandName = 'install' | 'promote' | 'restore-master';
+export type CommandName = 'install' | 'promote' | 'restore-master' | 'service';
 export type Mode = (typeof modes)[number];
 
 /** Modes that are half of a pair (the load balancer fronts one). */
@@ -53,6 +53,16 @@ export interface Answers {
   slotName: string;
   masterWaitSeconds: number;
   replayTimeoutSeconds: number;
+  /** The load balancer's own address: where HAProxy listens, and what the nodes' pg_hba admits. */
+  balancerIp: string | undefined;
+  agentPort: number;
+  agentTimeoutMs: number;
+  balancerPort: number;
+  statsPort: number;
+  appPort: number | undefined;
+  haproxyConfig: string;
+  haproxyTemplate: string | undefined;
+  openFirewall: boolean;
   failoverAutomatic: boolean;
   failoverIntervalMs: number;
   failoverCheckTimeoutMs: number;

@@ -28,6 +28,7 @@ export function answerFlags(flags: FlowFlags): Partial<Record<keyof Answers, unk
     mode: flags.mode,
     masterIp: flags.masterIp,
     slaveIp: flags.slaveIp,
+    balancerIp: flags.balancerIp,
     ignoreRequirements: yes(flags.ignoreRequirements),
     skipPackages: yes(flags.skipPackages),
     pgPort: flags.pgPort,

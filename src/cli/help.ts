@@ -1,7 +1,8 @@
 /** The part of --help that teaches: the flow, examples, precedence and exit codes. */
 export const helpEpilogue = `
 How it works:
-  Run it on each server: first the master (mode 2), then the slave (mode 3).
+  Run it on each server: first the master (mode 2), then the slave (mode 3), then
+  the load balancer (mode 4: HAProxy in front, sending clients to the primary).
   The wizard checks the machine (RAM, cores, disk, OS, root), asks for the master
   and slave addresses, pings them, shows the plan and only then changes anything.
   When the master dies: \`promote\` on the slave, later \`restore-master\` on the old
@@ -18,7 +19,10 @@ Examples:
   sudo ha-install promote                      on the slave, when the master is dead
   sudo ha-install restore-master --master-ip 192.168.0.118
                                                on the old master: back as the standby
-  sudo ha-install demo                         a local master+slave pair on 127.0.0.11/12
+  sudo ha-install demo                         a local pair on 127.0.0.11/12, HAProxy on 127.0.0.10
+  sudo ha-install --mode 4 --master-ip 192.168.0.137 --slave-ip 192.168.0.118 --balancer-ip 192.168.0.140
+                                               the load balancer, on 192.168.0.140
+  ha-install service list                      the health agent (and HAProxy) as services
 
 Answers come from, in order: a flag, the answers file, the wizard, the default.
 Secrets (the backup password) are never flags: the wizard asks for them, or the
@@ -31,7 +35,7 @@ Exit codes:
   130  cancelled (Ctrl-C, or you answered no)
 
 Files: log /var/log/ha-install/ha-install-<time>.log, journal and backups of every
-changed file under /var/lib/ha-install.
+changed file under /var/lib/ha-install; services in /etc/ha-install/services.
 `;
 
 export const promoteHelp = `

@@ -9,6 +9,7 @@ import { asRoot, commandLine, detectInvocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
 import { folderArgs } from '../flows/printed.js';
 import { checkRunPaths } from './run-paths.js';
+import { clientLine } from '../flows/demo-balancer.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
@@ -24,17 +25,30 @@ export async function runStatus(options: { stateDir: string; logDir: string; jso
   if (!healthy) process.exitCode = ExitCode.failed;
 }
 
-function demoFlags(options: { port: string; clusterPrefix: string }): { port: number; clusterPrefix: string } {
-  const port = Number(options.port);
+export interface DemoFlags {
+  port: string;
+  clusterPrefix: string;
+  balancerPort: string;
+  agentPort: string;
+  statsPort: string;
+}
+
+function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number } {
   const problems = [];
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push({ field: '--port', message: `"${options.port}" is not a port from 1024 to 65535`, fix: 'e.g. --port 5450' });
+  const ports: Record<string, number> = {};
+  for (const [name, flag] of [['port', '--port'], ['balancerPort', '--balancer-port'], ['agentPort', '--agent-port'], ['statsPort', '--stats-port']] as const) {
+    const value = Number(options[name]);
+    if (!Number.isInteger(value) || value < 1024 || value > 65535) problems.push({ field: flag, message: `"${options[name]}" is not a port from 1024 to 65535`, fix: `e.g. ${flag} ${{ port: 5450, balancerPort: 15432, agentPort: 25432, statsPort: 7000 }[name]}` });
+    else if (Object.values(ports).includes(value)) problems.push({ field: flag, message: `${value} is another of the demo's ports already`, fix: 'give each of --port, --balancer-port, --agent-port and --stats-port its own' });
+    ports[name] = value;
+  }
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(options.clusterPrefix)) problems.push({ field: '--cluster-prefix', message: `"${options.clusterPrefix}" is not a plain name`, fix: 'lower-case letters, digits and _, starting with a letter (no dash: systemd reads a dash as a slash)' });
   if (problems.length > 0) throw new InputError('The demo options are not usable: nothing was changed.', problems);
-  return { port, clusterPrefix: options.clusterPrefix };
+  return { port: ports.port!, clusterPrefix: options.clusterPrefix, balancerPort: ports.balancerPort!, agentPort: ports.agentPort!, statsPort: ports.statsPort! };
 }
 
 /** `ha-install demo [--down]`, then the pair's status and commands to try, each working as printed. */
-export async function runDemo(options: { stateDir: string; logDir: string; down: boolean; port: string; clusterPrefix: string }): Promise<void> {
+export async function runDemo(options: { stateDir: string; logDir: string; down: boolean } & DemoFlags): Promise<void> {
   const flags = demoFlags(options);
   requireRoot('demo');
   checkRunPaths({ stateDir: options.stateDir, logDir: options.logDir, dryRun: false });
@@ -48,15 +62,19 @@ export async function runDemo(options: { stateDir: string; logDir: string; down:
   const [master, slave] = record.nodes ?? [];
   const socket = (cluster: string | undefined) => `/var/run/postgresql/${cluster}`;
   const version = record.clusters[0]?.version ?? '';
-  process.stdout.write(`\nDemo pair ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:\n`);
+  const demo = record.options!;
+  process.stdout.write(`\nDemo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: master ${master?.address}, slave ${slave?.address}, HAProxy on ${demo.balancer.address}:${demo.balancerPort}.\n`);
+  process.stdout.write(`A client through the balancer (as root: the password file is root's), to whichever node is the primary:\n`);
+  process.stdout.write(`${clientLine(demo, record.client, 'SELECT inet_server_addr() AS node, pg_is_in_recovery() AS standby')}\n`);
+  process.stdout.write('Try:\n');
   const lines = [
-    `${me(['status'])}    # both nodes, live`,
-    `runuser -u postgres -- psql -h ${socket(master?.cluster)} -p ${record.port} -d postgres -c "CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x"`,
+    `${me(['status'])}    # all three, live`,
+    `${clientLine(demo, record.client, 'CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x')}`,
     `runuser -u postgres -- psql -h ${socket(slave?.cluster)} -p ${record.port} -d postgres -c "TABLE t"    # the slave has it`,
     `pg_ctlcluster ${version} ${master?.cluster} stop -m immediate    # the master dies`,
-    `${me(['demo', 'run', slave?.address ?? '', 'promote', '--yes'])}    # the slave takes over`,
+    `${me(['demo', 'run', slave?.address ?? '', 'promote', '--yes'])}    # the slave takes over; the client line above now reaches it`,
     `${me(['demo', 'run', master?.address ?? '', 'restore-master', '--master-ip', slave?.address ?? '', '--yes'])}    # the old master comes back as its standby`,
-    `${me(['demo', '--down'])}    # remove the demo pair`,
+    `${me(['demo', '--down'])}    # remove the demo`,
   ];
   for (const line of lines) process.stdout.write(`  ${line}\n`);
   if (!report.healthy) process.exitCode = ExitCode.failed;

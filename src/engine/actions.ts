@@ -20,6 +20,12 @@ export interface FileAction extends Base {
   mode: number;
   owner?: string;
   secret?: boolean;
+  /**
+   * A program that must accept the new content before it replaces the file (`haproxy -c -f`):
+   * argv with `{file}` standing for the new content's temporary path. A refusal leaves the
+   * file as it was.
+   */
+  validate?: string[];
 }
 
 /** Replace (or append) one marked block `# BEGIN <marker>` ... `# END <marker>` in a file. */
@@ -71,15 +77,40 @@ export interface SqlAction extends Base {
   note?: (rows: string[][]) => string | undefined;
 }
 
+/**
+ * One of ha-install's own long-running services (installers/services/): a systemd unit where
+ * PID 1 is systemd, else a process under `ha-install supervise NAME`. `ready`: the TCP port
+ * that answers once it serves; `reloadSignal`: what a reload sends its main process.
+ */
+export interface OwnServiceRef {
+  kind: 'ha-install';
+  name: string;
+  init: 'systemd' | 'none';
+  ready?: { host: string; port: number };
+  reloadSignal?: 'SIGHUP' | 'SIGUSR2';
+}
+
 /** A service the engine can start, stop, restart, reload or promote; `command` is what a dry run shows. */
-export type ServiceRef = { kind: 'postgresql'; version: number; cluster: string; init: 'systemd' | 'none' };
-export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'promote';
+export type ServiceRef =
+  | { kind: 'postgresql'; version: number; cluster: string; init: 'systemd' | 'none' }
+  | OwnServiceRef
+  /** A unit an OS package owns and ha-install only configures (Debian's haproxy.service). */
+  | { kind: 'systemd-unit'; unit: string; ready?: { host: string; port: number } };
+/** `remove`: stopped, disabled and its files backed up and deleted (ha-install's own services only). */
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'promote' | 'remove';
 
 export interface ServiceAction extends Base {
   kind: 'service';
   service: ServiceRef;
   op: ServiceOp;
   command: string[];
+  /**
+   * For `start`: a service that already runs gets the `then` of the first entry one of whose
+   * actions changed something in this run (its unit: restart; its configuration: maybe only a
+   * reload), and is left alone otherwise, so a re-run with nothing changed restarts nothing.
+   * An action done by an earlier, interrupted run counts as changed.
+   */
+  ifChanged?: Array<{ ids: string[]; then: 'restart' | 'reload' }>;
 }
 
 /** Poll a SQL condition (one row, first column true) until it holds; fail with `failure` after the timeout. */
@@ -136,6 +167,8 @@ export interface ApplyContext {
   backup: (path: string) => Promise<string | undefined>;
   /** Secrets the step may need (the backup password), by name. Never logged. */
   secrets: Record<string, string>;
+  /** Whether any of these actions changed something in this run (or may have, in an interrupted earlier one). */
+  changed: (ids: string[]) => boolean;
 }
 
 /** How the engine runs what installers describe as data: the PostgreSQL installer provides them. */

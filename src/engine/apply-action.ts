@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, chown, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, ActionHandlers, ApplyContext, WaitAction } from './actions.js';
 import { replaceBlock } from './text.js';
@@ -25,14 +26,25 @@ async function writeWhole(action: Extract<Action, { kind: 'file' }>, ctx: ApplyC
   const before = existsSync(action.path) ? await readFile(action.path, 'utf8') : undefined;
   const mode = before === undefined ? undefined : (await stat(action.path)).mode & 0o7777;
   if (before === action.content && mode === action.mode) return 'unchanged';
-  await ctx.backup(action.path);
   const temporary = `${action.path}.ha-install-tmp`;
+  // A folder of ha-install's own (/etc/ha-install/services) is made on first use; others exist already.
+  await mkdir(dirname(action.path), { recursive: true, mode: 0o755 });
   await writeFile(temporary, action.content, { mode: action.mode });
   await chmod(temporary, action.mode);
   if (action.owner) {
     const ids = userIds(action.owner);
     await chown(temporary, ids.uid, ids.gid);
   }
+  if (action.validate) {
+    // The new content is checked where it will live (relative includes, the same filesystem); refused, it goes.
+    const argv = action.validate.map((arg) => arg.replaceAll('{file}', temporary));
+    const checked = await run(argv, ctx.log, { reject: false, title: `Checking the new ${action.path}`, cwd: '/' });
+    if (checked.exitCode !== 0) {
+      await rm(temporary, { force: true });
+      throw new ApplyError(`The new ${action.path} was refused by \`${argv[0]}\` (exit ${checked.exitCode}): the file was not changed.\n${ctx.log.scrub((checked.stderr || checked.stdout).trim().split('\n').slice(-12).join('\n'))}`);
+    }
+  }
+  await ctx.backup(action.path);
   await rename(temporary, action.path);
   return before === undefined ? 'created' : 'updated';
 }

@@ -50,6 +50,10 @@ export function actionDetail(action: Action): string[] {
   switch (action.kind) {
     case 'step':
       return action.detail;
+    case 'file':
+      return action.validate ? [`checked first with: ${describeCommand(action.validate.map((a) => a.replaceAll('{file}', `${action.path}.ha-install-tmp`)))}; refused, the file stays as it is`] : [];
+    case 'service':
+      return (action.ifChanged ?? []).map((when) => `if it runs already: ${when.then} only if this run changes ${when.ids.join(', ')}`);
     case 'sql':
       return indentSql(action.shown ?? action.sql);
     case 'wait':

@@ -17,6 +17,9 @@ export interface RunnerOptions {
   handlers?: ActionHandlers;
 }
 
+/** Outcomes that mean the action found everything in place. */
+const UNCHANGED = new Set(['unchanged', 'already running', 'already stopped', 'already there', 'nothing there']);
+
 /** Where an action sits in the plan, for the progress lines: `[3/7]`. */
 interface Position {
   index: number;
@@ -38,9 +41,10 @@ function failure(action: Action, error: unknown, log: Logger): AbortError {
   return new ApplyError(`${action.title} failed: ${log.scrub(message)}`, { cause: error, nextSteps: log.path ? [`See the log: ${log.path}`] : [] });
 }
 
-async function runOne(action: Exclude<Action, { kind: 'either' }>, at: Position, options: RunnerOptions): Promise<void> {
+async function runOne(action: Exclude<Action, { kind: 'either' }>, at: Position, options: RunnerOptions, changed: Set<string>): Promise<void> {
   const { log, journal, onEvent } = options;
   if (journal.isDone(action.id)) {
+    changed.add(action.id); // what it changed then is not known now: count it as changed
     onEvent({ type: 'skipped', id: action.id, title: action.title, reason: 'done in an earlier, interrupted run' });
     return;
   }
@@ -56,9 +60,11 @@ async function runOne(action: Exclude<Action, { kind: 'either' }>, at: Position,
       return copy;
     },
     progress: (percent, detail) => onEvent({ type: 'progress', id: action.id, percent, detail }),
+    changed: (ids) => ids.some((id) => changed.has(id)),
   };
   try {
     const note = await applyAction(action, ctx, { handlers: options.handlers, stamp: options.stamp });
+    if (note === undefined || !UNCHANGED.has(note)) changed.add(action.id);
     journal.markDone(action.id);
     log.info(`done: ${action.title}${note ? ` (${note})` : ''}`);
     onEvent({ type: 'done', id: action.id, title: action.title, note });
@@ -74,7 +80,7 @@ async function runOne(action: Exclude<Action, { kind: 'either' }>, at: Position,
  * `first`, else `otherwise`. An earlier run that was interrupted inside `first` (started, not
  * finished) goes straight to `otherwise`: a half-done rewind is no base to rewind again from.
  */
-async function runEither(action: EitherAction, at: Position, options: RunnerOptions): Promise<void> {
+async function runEither(action: EitherAction, at: Position, options: RunnerOptions, changed: Set<string>): Promise<void> {
   const { journal, log, onEvent } = options;
   const fallbackMark = `${action.id}:fallback`;
   const interrupted = action.first.find((a) => journal.startedEarlier(a.id) && !journal.isDone(a.id));
@@ -82,7 +88,7 @@ async function runEither(action: EitherAction, at: Position, options: RunnerOpti
   if (interrupted && !journal.isDone(fallbackMark)) log.warn(`"${interrupted.title}" was interrupted in an earlier run: ${action.why}`);
   if (!fallBack) {
     try {
-      for (const inner of action.first) await runAll(inner, at, options);
+      for (const inner of action.first) await runAll(inner, at, options, changed);
       journal.markDone(action.id);
       return;
     } catch (error) {
@@ -92,13 +98,13 @@ async function runEither(action: EitherAction, at: Position, options: RunnerOpti
   }
   journal.markDone(fallbackMark);
   onEvent({ type: 'progress', id: action.id, detail: action.why });
-  for (const inner of action.otherwise) await runAll(inner, at, options);
+  for (const inner of action.otherwise) await runAll(inner, at, options, changed);
   journal.markDone(action.id);
 }
 
-function runAll(action: Action, at: Position, options: RunnerOptions): Promise<void> {
-  if (action.kind === 'either') return options.journal.isDone(action.id) ? Promise.resolve() : runEither(action, at, options);
-  return runOne(action, at, options);
+function runAll(action: Action, at: Position, options: RunnerOptions, changed: Set<string>): Promise<void> {
+  if (action.kind === 'either') return options.journal.isDone(action.id) ? Promise.resolve() : runEither(action, at, options, changed);
+  return runOne(action, at, options, changed);
 }
 
 /**
@@ -110,6 +116,7 @@ function runAll(action: Action, at: Position, options: RunnerOptions): Promise<v
 export async function applyPlan(plan: Plan, options: RunnerOptions): Promise<void> {
   const total = plan.actions.length;
   if (options.journal.resumed) options.log.info(`resuming an interrupted run of "${plan.title}"`);
-  for (const [index, action] of plan.actions.entries()) await runAll(action, { index: index + 1, total }, options);
+  const changed = new Set<string>(); // ids of the actions that changed something in this run
+  for (const [index, action] of plan.actions.entries()) await runAll(action, { index: index + 1, total }, options, changed);
   options.journal.finish();
 }

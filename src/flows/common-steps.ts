@@ -5,7 +5,7 @@ import { Journal } from '../engine/journal.js';
 import { renderPlan } from '../engine/plan-printer.js';
 import { applyPlan } from '../engine/runner.js';
 import { BugError, CancelledError } from '../system/errors.js';
-import { postgresqlHandlers } from '../../installers/postgresql/handlers.js';
+import { installerHandlers } from '../../installers/handlers.js';
 import type { FlowContext, Step } from './context.js';
 
 /** Installers turn answers and facts into actions; the plan is shown (with file diffs) and logged. A dry run ends after it. */
@@ -49,7 +49,7 @@ export async function applyWithJournal(ctx: FlowContext, plan: Plan, journal: st
     journal: record,
     stamp: ctx.stamp,
     secrets: ctx.secrets,
-    handlers: postgresqlHandlers,
+    handlers: installerHandlers,
     onEvent: (event) => ctx.ui.progress(event),
   });
   return backups;

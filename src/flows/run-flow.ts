@@ -9,7 +9,7 @@ import type { Flow, FlowContext } from './context.js';
  * steps the flow left in `ctx.next`.
  */
 export async function runFlow<C extends FlowContext>(flow: Flow<C>, ctx: C): Promise<void> {
-  // Every run lists the same steps, so "Step 9/12" means the same in a dry run, a real run and
+  // Every run lists the same steps, so "Step 10/13" means the same in a dry run, a real run and
   // the demo; a step that does not apply to this run is shown as skipped, with why.
   ctx.ui.setSteps([...flow.steps, { id: 'summary', title: 'Summary' }].map((s) => ({ id: s.id, title: s.title, state: 'pending' as const })));
   ctx.log.info(`ha-install ${flow.command}${ctx.options.dryRun ? ' (dry run)' : ''} started; front end ${ctx.ui.name}`);

@@ -1,6 +1,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mode } from '../answers/types.js';
+import type { ServiceRef } from '../engine/actions.js';
 import { InputError } from '../system/errors.js';
 import { readRegularFile } from '../system/safe-read.js';
 import { printable } from '../system/text-checks.js';
@@ -49,6 +50,10 @@ export interface NodeState {
   systemIdentifier?: string;
   history: RoleChange[];
   updatedAt: string;
+  /** ha-install's services on this node (the agent) and the unit that runs HAProxy, for `status`. */
+  services?: Array<Exclude<ServiceRef, { kind: 'postgresql' }>>;
+  /** Mode 4: where HAProxy listens for clients and where `status` reads its servers' states. */
+  balancer?: { address: string; port: number; statsPort: number; config: string; statsSocket: string };
 }
 
 export const stateFile = (stateDir: string) => join(stateDir, 'state.json');

@@ -1,6 +1,8 @@
 import type { Mode } from '../answers/types.js';
 import type { NodeStatus } from '../../installers/postgresql/status.js';
 import type { RoleChange } from './state.js';
+import type { ServiceStatus } from '../../installers/services/state.js';
+import type { BalancedServer } from '../../installers/haproxy/stats.js';
 
 /** The peer as this node sees it, live over the network. */
 export interface PeerSummary {
@@ -13,16 +15,40 @@ export interface PeerSummary {
 }
 
 export interface StatusReport {
-  nodes: Array<{ name: string; address?: string; installedAs: Mode; status: NodeStatus; peer?: PeerSummary; history: RoleChange[] }>;
+  nodes: Array<{ name: string; address?: string; installedAs: Mode; status: NodeStatus; peer?: PeerSummary; history: RoleChange[]; services?: ServiceStatus[]; servers?: BalancedServer[] }>;
   healthy: boolean;
   at: string;
+}
+
+const ago = (seconds: number | undefined) => (seconds === undefined ? '' : seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+
+/** One service: state, pid, since, restarts. */
+export function serviceText(s: ServiceStatus): string {
+  const parts = [s.state, s.model === 'systemd' ? 'systemd' : 'supervised', s.pid ? `pid ${s.pid}` : '', s.since ? `since ${s.since}` : '', s.restarts ? `${s.restarts} restart(s)` : '', s.enabled === false ? 'NOT enabled' : ''];
+  return `${s.name}: ${parts.filter(Boolean).join(', ')}`;
+}
+
+/** One HAProxy server: state, check, since when, sessions. */
+export function serverText(s: BalancedServer): string {
+  return `${s.proxy}/${s.name} ${s.address} ${s.status}${s.backup ? ' (backup)' : ''}, check ${s.check}${s.sinceSeconds !== undefined ? `, for ${ago(s.sinceSeconds)}` : ''}, sessions ${s.sessions} now, ${s.totalSessions} in all`;
+}
+
+/** The rows of a balancer: each server, then its services. */
+function balancerRows(node: StatusReport['nodes'][number]): Array<[string, string]> {
+  return [
+    ['role now', 'load balancer (HAProxy)'],
+    ['clients', node.status.cluster],
+    ['primary', node.status.peer ?? 'none UP'],
+    ...(node.servers ?? []).map((s): [string, string] => ['server', serverText(s)]),
+    ...(node.services ?? []).map((s): [string, string] => ['service', serviceText(s)]),
+  ];
 }
 
 const bytes = (n: number | undefined) =>
   n === undefined ? '-' : n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} kB` : n < 1024 ** 3 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${(n / 1024 ** 3).toFixed(2)} GB`;
 
 function roleText(status: NodeStatus): string {
-  if (status.fenced) return `${status.role}, FENCED (read-only)`;
+  if (status.fenced) return `${status.role}, FENCED (${status.fenced.source === 'runtime' ? 'the agent answers 503: no client gets here' : 'read-only'})`;
   return status.role === 'primary' ? 'primary (writable)' : status.role;
 }
 
@@ -35,6 +61,7 @@ function peerText(peer: PeerSummary | undefined, status: NodeStatus): string {
 /** The rows shown for one node, shared by the ink dashboard and the plain text output. */
 export function statusRows(node: StatusReport['nodes'][number]): Array<[string, string]> {
   const { status } = node;
+  if (status.role === 'balancer') return balancerRows(node);
   const last = node.history.at(-1);
   return [
     ['role now', roleText(status)],
@@ -45,6 +72,7 @@ export function statusRows(node: StatusReport['nodes'][number]): Array<[string, 
     ['slot', status.slot ? `${status.slot.name} ${status.slot.active ? 'active' : 'inactive'}, WAL ${status.slot.walStatus || '-'}, retains ${bytes(status.slot.retainedBytes)}` : '-'],
     ['timeline', status.timeline === undefined ? '-' : String(status.timeline)],
     ['last change', last ? `${last.event} ${last.node} (${last.detail}) at ${last.at}` : '-'],
+    ...(node.services ?? []).map((s): [string, string] => ['service', serviceText(s)]),
   ];
 }
 

@@ -9,6 +9,8 @@ import { asRoot } from '../system/invocation.js';
 import type { Logger } from '../system/log.js';
 import { peerOf, readState, stateFile, type NodeState } from './state.js';
 import { statusText, type PeerSummary, type StatusReport } from './status-lines.js';
+import { serviceStatus, type ServiceStatus } from '../../installers/services/state.js';
+import { balancerStatus } from './status-balancer.js';
 
 /** The nodes to report on: this node's state, or every demo node's when the demo is up. */
 export function statusNodes(stateDir: string): Array<{ name: string; state: NodeState }> {
@@ -40,11 +42,24 @@ async function peerSummary(state: NodeState): Promise<PeerSummary | undefined> {
   };
 }
 
+/** The node's services, each one not running a problem of the node's: HAProxy or the agent down means no client gets through. */
+async function servicesOf(state: NodeState, problems: string[], log: Logger): Promise<ServiceStatus[]> {
+  const services = await Promise.all((state.services ?? []).map((ref) => serviceStatus(ref, log)));
+  for (const s of services) if (s.state !== 'running') problems.push(`the service ${s.name} is ${s.state}${s.detail ? ` (${s.detail})` : ''}`);
+  return services;
+}
+
 export async function collectStatus(stateDir: string, log: Logger): Promise<StatusReport> {
   const nodes = await Promise.all(
     statusNodes(stateDir).map(async ({ name, state }) => {
+      if (state.balancer) {
+        const { status, servers } = await balancerStatus(state.balancer);
+        const services = await servicesOf(state, status.problems, log);
+        status.healthy = status.problems.length === 0;
+        return { name, address: state.self, installedAs: state.installedAs, status, services, servers, history: state.history };
+      }
       if (state.pgVersion === undefined || state.pgCluster === undefined) {
-        // A load balancer or standalone install: no replication of its own to report yet.
+        // A standalone install: no replication of its own to report.
         const status = { cluster: '-', role: 'down' as const, healthy: true, problems: [] };
         return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
       }
@@ -52,12 +67,14 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
         readStatus({ cluster: { version: state.pgVersion!, name: state.pgCluster! }, slotName: state.slotName, log }),
         peerSummary(state),
       ]);
+      const services = await servicesOf(state, status.problems, log);
+      status.healthy = status.problems.length === 0;
       // Two primaries of one pair is the split brain the tool exists to prevent: say it loudly.
       if (status.role === 'primary' && peer?.role === 'primary' && peer.sameSystem !== false) {
         status.problems.unshift(`TWO PRIMARIES: ${peer.address} is a primary too (timeline ${peer.timeline ?? '?'}, this node ${status.timeline ?? '?'})`);
         status.healthy = false;
       }
-      return { name, address: state.self, installedAs: state.installedAs, status, peer, history: state.history };
+      return { name, address: state.self, installedAs: state.installedAs, status, peer, services, history: state.history };
     }),
   );
   return { nodes, healthy: nodes.length > 0 && nodes.every((n) => n.status.healthy), at: new Date().toISOString() };

@@ -6,6 +6,7 @@ import { localAddresses, type LocalAddress } from './address.js';
 import { InputError } from './errors.js';
 import { readRegularFile } from './safe-read.js';
 import { printable } from './text-checks.js';
+import type { SecurityFacts } from '../../installers/firewall/firewall.js';
 
 /**
  * What ha-install knows about the machine, as plain JSON. Gathered live by `gatherFacts()`, or
@@ -25,6 +26,11 @@ export interface MachineFacts {
   tools: { ping: boolean; apt: boolean; dnf: boolean; yum: boolean; pgCreateCluster: boolean; ip: boolean };
   /** Major versions of PostgreSQL server binaries found under /usr/lib/postgresql or /usr/pgsql-*. */
   postgresqlVersions: number[];
+  /**
+   * Firewall and SELinux: only in recorded machines (a dry run of each case anywhere); on a live
+   * machine they are read from the tools when the plan is built (installers/firewall).
+   */
+  security?: SecurityFacts;
 }
 
 export type OsFamily = 'debian' | 'rhel' | 'unsupported';
@@ -78,7 +84,7 @@ function onPath(name: string): boolean {
   });
 }
 
-function detectInit(): 'systemd' | 'none' {
+export function detectInit(): 'systemd' | 'none' {
   if (existsSync('/run/systemd/system')) return 'systemd';
   try {
     return readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd' ? 'systemd' : 'none';

@@ -26,10 +26,13 @@ test('a reader that goes away (--help | head -1) ends nothing badly: exit 0, no 
 test('without a ping binary the TCP probe alone decides, and says so', async (t) => {
   const dir = temp();
   const result = await runCli(
-    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--dry-run', '--facts', join(fixtures, 'machines/no-ping.json'), '--state-dir', join(dir, 's'), '--log-dir', join(dir, 'l')],
-    { netns: { addresses: ['127.0.0.11', '127.0.0.12'] } },
+    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--balancer-ip', '127.0.0.10', '--dry-run', '--facts', join(fixtures, 'machines/no-ping-balancer.json'), '--state-dir', join(dir, 's'), '--log-dir', join(dir, 'l')],
+    { netns: { addresses: ['127.0.0.10', '127.0.0.11', '127.0.0.12'] } },
   );
-  t.is(result.exitCode, 0, result.stderr);
+  // Both hosts count as up on the TCP probe alone, so the run goes on to the balancer's preflight
+  // (which refuses: no agent runs in this namespace).
+  t.is(result.exitCode, 2, result.stderr);
+  t.regex(result.stderr, /Step 9\/13: Preflight checks/);
   t.regex(result.stderr, /ping\s+not installed/);
   // At 80 columns the table may put the address on a line of its own under "master", and
   // where the rest of a cell wraps depends on the milliseconds measured.

@@ -49,9 +49,9 @@ test('the role address is not one of this machine\'s, and the message lists thos
 
 test('an unreachable peer (unreachable route in a private namespace) is refused', async (t) => {
   const answers = join(mkdtempSync(join(tmpdir(), 'ha-ans-')), 'a.yaml');
-  writeFileSync(answers, 'mode: load-balancer\nmaster-ip: 127.0.0.11\nslave-ip: 127.0.0.12\nreachability:\n  ping-count: 1\n  timeout-seconds: 1\n', { mode: 0o600 });
-  const result = await refused(t, ['--answers', answers, '--dry-run', '--facts', join(fixtures, 'machines/good-server.json')], [/slave-ip/, /does not answer/], {
-    netns: { addresses: ['127.0.0.11'], unreachable: ['127.0.0.12'] },
+  writeFileSync(answers, 'mode: load-balancer\nmaster-ip: 127.0.0.11\nslave-ip: 127.0.0.12\nbalancer-ip: 127.0.0.10\nreachability:\n  ping-count: 1\n  timeout-seconds: 1\n', { mode: 0o600 });
+  const result = await refused(t, ['--answers', answers, '--dry-run', '--facts', join(fixtures, 'machines/good-balancer.json')], [/slave-ip/, /does not answer/], {
+    netns: { addresses: ['127.0.0.10', '127.0.0.11'], unreachable: ['127.0.0.12'] },
   });
   t.notRegex(result.stderr, /master-ip/, 'the master answered');
 });
@@ -87,7 +87,7 @@ test('a plaintext secret in a world-readable answers file is refused, without sh
 });
 
 test('too little RAM, cores and disk stop the install with what to do', async (t) => {
-  await refused(t, ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--dry-run', '--facts', join(fixtures, 'machines/small-vm-2gb.json')], [
+  await refused(t, ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--balancer-ip', '127.0.0.10', '--dry-run', '--facts', join(fixtures, 'machines/small-vm-2gb.json')], [
     /RAM/,
     /CPU cores/,
     /Free disk/,
@@ -111,7 +111,8 @@ test('no terminal and no answers file lists the flags and keys needed', async (t
 test('--ignore-requirements lets a small machine go on, and the log records it', async (t) => {
   const w = workspace();
   const result = await runCli(
-    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--dry-run', '--ignore-requirements', '--facts', join(fixtures, 'machines/small-vm-2gb.json'), ...w.common],
+    // Standalone: the requirement check is every mode's, and this mode needs no peer to answer.
+    ['--mode', 'standalone', '--dry-run', '--ignore-requirements', '--facts', join(fixtures, 'machines/small-vm-2gb.json'), ...w.common],
     { netns: both },
   );
   t.is(result.exitCode, 0, result.stderr);

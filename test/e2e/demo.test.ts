@@ -35,10 +35,10 @@ test.serial('demo builds a healthy pair in under 60 s', async (t) => {
   const result = await env.demo();
   t.is(result.exitCode, 0, result.stderr.slice(-3000));
   t.regex(result.stdout, /The pair is healthy\./);
-  const seconds = Number(/Demo pair ready in ([\d.]+) s/.exec(result.stdout)?.[1]);
+  const seconds = Number(/Demo ready in ([\d.]+) s/.exec(result.stdout)?.[1]);
   t.log(`demo: pair ready in ${seconds} s`);
   t.true(seconds < 60, `the demo took ${seconds} s`);
-  for (const file of ['master.yaml', 'slave.yaml', 'backup-password']) t.is(statSync(join(env.demoDir, file)).mode & 0o777, 0o600, file);
+  for (const file of ['master.yaml', 'slave.yaml', 'balancer.yaml', 'backup-password', 'pgpass']) t.is(statSync(join(env.demoDir, file)).mode & 0o777, 0o600, file);
 });
 
 test.serial('status exits 0 and --json shows primary + standby with an active slot', async (t) => {
@@ -51,10 +51,10 @@ test.serial('status exits 0 and --json shows primary + standby with an active sl
   t.true(report.healthy);
   t.deepEqual(
     report.nodes.map((n) => n.status.role),
-    ['primary', 'standby'],
+    ['balancer', 'primary', 'standby'],
   );
-  t.like(report.nodes[0]!.status, { healthy: true, replication: 'streaming', slot: { name: 'ha_slave', active: true } });
-  t.like(report.nodes[1]!.status, { healthy: true, replication: 'streaming' });
+  t.like(report.nodes[1]!.status, { healthy: true, replication: 'streaming', slot: { name: 'ha_slave', active: true } });
+  t.like(report.nodes[2]!.status, { healthy: true, replication: 'streaming' });
 });
 
 test.serial('a table created on the master appears on the slave, which is read-only', async (t) => {
@@ -75,12 +75,16 @@ test.serial('a second demo run changes nothing: same files, no restart, every fi
   t.is(snapshot(confs), files, 'configuration files unchanged');
   t.is((await psql('master', 'SELECT pg_postmaster_start_time()')).out, started.master, 'master not restarted');
   t.is((await psql('slave', 'SELECT pg_postmaster_start_time()')).out, started.slave, 'slave not restarted');
-  // "[3/7] Write /etc/.../ha-install.conf ... done (unchanged)": on both nodes the conf.d file, the pg_hba block,
-  // .pgpass, the start guard, its settings and its pg_ctl.conf line; on the slave also standby.signal.
-  const fileActions = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] (Write|Allow|Store|Make|Mark) .* \.\.\. done/.test(l));
-  t.is(fileActions.length, 13, fileActions.join('\n'));
+  // "[3/7] Write /etc/.../ha-install.conf ... done (unchanged)": on both nodes the conf.d file, the pg_hba and
+  // pg_ident blocks, .pgpass, the start guard, its settings and its pg_ctl.conf line, the agent's settings and its
+  // registry entry; on the slave also standby.signal; on the balancer HAProxy's configuration and registry entry.
+  const fileActions = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] (Write|Allow|Store|Make|Mark|Let the OS user|Register) .* \.\.\. done/.test(l));
+  t.is(fileActions.length, 21, fileActions.join('\n'));
   for (const line of fileActions) t.regex(line, /\(unchanged\)$/);
-  t.notRegex(result.stderr, /Clone the master|Move the old data directory|restarted/);
+  const services = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] Start .* \.\.\. done/.test(l));
+  t.is(services.length, 3, 'both agents and HAProxy');
+  for (const line of services) t.regex(line, /\(already running\)$/);
+  t.notRegex(result.stderr, /Clone the master|Move the old data directory|restarted|\(reloaded\)/);
   t.regex(result.stdout, /The pair is healthy\./);
 });
 
@@ -96,7 +100,7 @@ test.serial('status exits 1 and names the problem while the slave is down', asyn
     t.is(json.exitCode, 1);
     const report = JSON.parse(json.stdout) as StatusJson;
     t.false(report.healthy);
-    t.like(report.nodes[1]!.status, { role: 'down', problems: ['PostgreSQL is not running'] });
+    t.like(report.nodes[2]!.status, { role: 'down', problems: ['PostgreSQL is not running'] });
   } finally {
     await execa('pg_ctlcluster', [String(version), clusterName.slave, 'start']);
   }
@@ -157,7 +161,7 @@ test.serial('no password in the saved answers, state, backups or logs', async (t
 test.serial('demo --down restores addresses, routes, clusters and .pgpass exactly', async (t) => {
   const result = await env.down();
   t.is(result.exitCode, 0, result.stderr);
-  t.regex(result.stderr, /The demo pair is removed/);
+  t.regex(result.stderr, /The demo is removed/);
   t.deepEqual(await machineState(), before);
   t.false(existsSync(env.demoDir));
   t.false(existsSync(env.state), 'the state folder the demo created is gone too');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { checkRows } from '../helpers/json-events.js';
-import { answersFile, assertRefused, goodServer, measured, pair, password, refusedBothWays, workspace } from '../helpers/hostile.js';
+import { answersFile, assertRefused, balancerNetns, goodBalancer, goodServer, measured, pair, password, refusedBothWays, workspace } from '../helpers/hostile.js';
 
 /**
  * Addresses compared as addresses: the same machine written two ways is the same machine, and
@@ -42,20 +42,22 @@ test('leading zeros, numeric host names, zone ids and addresses of no single ser
 test('flags are held to the same rules: --slave-ip ::ffff:127.0.0.11 with --master-ip 127.0.0.11', async (t) => {
   const w = workspace();
   const result = await measured(
-    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '::ffff:127.0.0.11', '--dry-run', '--facts', goodServer, ...w.common],
-    { netns: pair },
+    ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '::ffff:127.0.0.11', '--balancer-ip', '127.0.0.10', '--dry-run', '--facts', goodBalancer, ...w.common],
+    { netns: balancerNetns },
   );
   assertRefused(t, result, /--slave-ip: is the same as master-ip \(127\.0\.0\.11\)/, 'flags');
   t.true(w.unchanged());
 });
 
-test('an IPv4-mapped master address is this machine\'s IPv4 address: the dry run plans it as 127.0.0.11', async (t) => {
+test('an IPv4-mapped master address is this machine\'s IPv4 address: the dry run probes it as 127.0.0.11', async (t) => {
   const w = workspace();
   const result = await measured(
-    ['--mode', 'load-balancer', '--master-ip', '[::ffff:127.0.0.11]', '--slave-ip', '127.0.0.12', '--dry-run', '--json', '--facts', goodServer, ...w.common],
-    { netns: pair },
+    ['--mode', 'load-balancer', '--master-ip', '[::ffff:127.0.0.11]', '--slave-ip', '127.0.0.12', '--balancer-ip', '127.0.0.10', '--dry-run', '--json', '--facts', goodBalancer, ...w.common],
+    { netns: balancerNetns },
   );
-  t.is(result.exitCode, 0, result.stderr);
+  // The addresses pass; the balancer's preflight then refuses, as no agent runs in this namespace.
+  t.is(result.exitCode, 2, result.stderr);
   t.true(checkRows(result.stdout, 'Reachability').has('master 127.0.0.11'), result.stdout);
+  t.true(checkRows(result.stdout, 'Balancer preflight').has('agent on the master 127.0.0.11'), result.stdout);
   t.notRegex(result.stdout + result.stderr, /ffff/);
 });

@@ -9,7 +9,8 @@ import { assertRefused, goodServer, measured, pair, scratch, workspace } from '.
  * one writer never follows a link nor overwrites without --force, and nothing loops without a
  * bound (a log folder under /proc used to spin at 99 % CPU, deaf to SIGTERM).
  */
-const loadBalancer = ['--mode', 'load-balancer', '--master-ip', '127.0.0.11', '--slave-ip', '127.0.0.12', '--dry-run', '--facts', goodServer];
+// Standalone: a dry run that needs no peer and no agent to answer, so it ends only where a path is refused.
+const dryRun = ['--mode', 'standalone', '--dry-run', '--facts', goodServer];
 
 test('--save-answers never writes through a symbolic link, over a file, a FIFO or into a missing folder', async (t) => {
   const dir = scratch();
@@ -29,7 +30,7 @@ test('--save-answers never writes through a symbolic link, over a file, a FIFO o
   ];
   for (const [target, message] of cases) {
     const w = workspace([dir]);
-    const result = await measured([...loadBalancer, ...w.common, '--save-answers', target], { netns: pair });
+    const result = await measured([...dryRun, ...w.common, '--save-answers', target], { netns: pair });
     assertRefused(t, result, message, target);
     t.true(w.unchanged(), `${target}: no file changed`);
     t.false(existsSync(w.state) || existsSync(w.logs), 'refused before any work: no log, no state');
@@ -44,12 +45,12 @@ test('--save-answers with --force replaces a regular file (mode 0600), still not
   const saved = join(dir, 'saved.yaml');
   writeFileSync(saved, 'old\n', { mode: 0o644 });
   const w = workspace();
-  const result = await measured([...loadBalancer, ...w.common, '--save-answers', saved, '--force'], { netns: pair });
+  const result = await measured([...dryRun, ...w.common, '--save-answers', saved, '--force'], { netns: pair });
   t.is(result.exitCode, 0, result.stderr);
-  t.regex(readFileSync(saved, 'utf8'), /mode: load-balancer/);
+  t.regex(readFileSync(saved, 'utf8'), /mode: standalone/);
   t.is(statSync(saved).mode & 0o777, 0o600);
   symlinkSync(saved, join(dir, 'link.yaml'));
-  const link = await measured([...loadBalancer, ...w.common, '--save-answers', join(dir, 'link.yaml'), '--force'], { netns: pair });
+  const link = await measured([...dryRun, ...w.common, '--save-answers', join(dir, 'link.yaml'), '--force'], { netns: pair });
   assertRefused(t, link, /is a symbolic link/, 'link with --force');
   t.true(lstatSync(join(dir, 'link.yaml')).isSymbolicLink());
 });
@@ -75,7 +76,7 @@ test('--log-dir and --state-dir: a file, a FIFO, /proc, /sys or a folder others 
   for (const [flag, path, message] of cases) {
     const w = workspace([dir]);
     const args = flag === '--log-dir' ? ['--state-dir', w.state, '--log-dir', path] : ['--state-dir', path, '--log-dir', w.logs];
-    const result = await measured([...loadBalancer, ...args], { netns: pair });
+    const result = await measured([...dryRun, ...args], { netns: pair });
     assertRefused(t, result, message, `${flag} ${path}`);
     t.true(result.seconds < 5, `${flag} ${path}: refused in ${result.seconds} s`);
     t.true(w.unchanged());

@@ -14,14 +14,16 @@ import { runCli } from '../helpers/cli.js';
 const installed = async (name: string) =>
   (await execa('dpkg-query', ['-W', '-f=${db:Status-Status}', name], { reject: false })).stdout === 'installed';
 
-test('mode load-balancer installs its packages with apt-get, and a second run does nothing', async (t) => {
+test('mode standalone installs its packages with apt-get, and a second run does nothing', async (t) => {
   if (await installed('hello')) await execa('apt-get', ['purge', '-y', '-qq', 'hello']);
   t.false(await installed('hello'), 'hello is absent before the run');
   const dir = mkdtempSync(join(tmpdir(), 'ha-pkg-'));
   const answers = join(dir, 'answers.yaml');
   writeFileSync(
     answers,
-    'mode: load-balancer\nmaster-ip: 127.0.0.11\nslave-ip: 127.0.0.12\nrequirements:\n  min-ram-gb: 1\n  min-cores: 1\n  min-disk-gb: 1\nreachability:\n  ping-count: 1\npackages:\n  extra: [hello]\n',
+    // Standalone: no peer and no service, so the run is the package step alone (mode 4 would
+    // also need both database nodes' agents to answer).
+    'mode: standalone\nrequirements:\n  min-ram-gb: 1\n  min-cores: 1\n  min-disk-gb: 1\npackages:\n  extra: [hello]\n',
     { mode: 0o600 },
   );
   const args = ['--answers', answers, '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'logs')];

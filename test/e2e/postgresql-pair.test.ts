@@ -10,6 +10,8 @@ import { planSlave, preflightSlave } from '../../installers/postgresql/slave.js'
 import { sqlValue } from '../../installers/postgresql/sql.js';
 import { readStatus } from '../../installers/postgresql/status.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { removeServices } from '../helpers/cli.js';
+import { agentServiceName } from '../../installers/agent/config.js';
 import { apply, context, installedVersion, pairAnswers, testLogger } from '../helpers/postgresql.js';
 
 /**
@@ -29,7 +31,9 @@ const log = testLogger('pg-pair');
 let state: DemoState | undefined;
 
 const ourVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-const common = { pgVersion: version, pgPort: port, backupPassword: { source: 'plain' as const, value: password } };
+const common = { pgVersion: version, pgPort: port, agentPort: 5465, backupPassword: { source: 'plain' as const, value: password } };
+/** The agents the installs start: removed with the pair. */
+const agents = [agentServiceName(masterRef), agentServiceName(slaveRef)];
 // Synchronous from the start, the demanding case: nothing may wait for a slave not yet there.
 const masterCtx = async (extra = {}) =>
   context(pairAnswers({ ...common, mode: 'master', synchronous: true, pgCluster: masterRef.name, pgSocketDir: demoSocketDir(masterRef.name), ...extra }), log, { pgpassPath });
@@ -39,12 +43,14 @@ const slaveCtx = async (extra = {}, buildVersion?: string) =>
 test.before(async (t) => {
   t.timeout(6 * 60_000); // the lock may wait for the demo tests, which share 127.0.0.11/12
   await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await demoDown({ loopback: [], clusters: [masterRef, slaveRef] }, log); // what a crashed earlier run left
+  await removeServices(agents); // what a crashed earlier run left
+  await demoDown({ loopback: [], clusters: [masterRef, slaveRef] }, log);
   state = await demoUp({ version, port, master: { address: '127.0.0.11', cluster: masterRef.name }, slave: { address: '127.0.0.12', cluster: slaveRef.name }, extraAddresses: ['127.0.0.13'] }, log);
 });
 
 test.after.always(async () => {
   try {
+    await removeServices(agents);
     if (state) await demoDown(state, log);
     rmSync(pgpassPath, { force: true });
   } finally {

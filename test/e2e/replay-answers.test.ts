@@ -10,7 +10,7 @@ import { mainCluster, runCli, snapshot } from '../helpers/cli.js';
  */
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 const env = { HA_BACKUP_PASSWORD: 'Corr3ct-Horse-Battery' };
-const machineFor: Record<string, string> = { 'slave.yaml': 'good-server-slave.json' };
+const machineFor: Record<string, string> = { 'slave.yaml': 'good-server-slave.json', 'load-balancer.yaml': 'good-balancer.json' };
 
 for (const file of readdirSync(join(fixtures, 'answers')).filter((f) => f.endsWith('.yaml'))) {
   test(`replays ${file} in dry-run mode`, async (t) => {
@@ -19,7 +19,7 @@ for (const file of readdirSync(join(fixtures, 'answers')).filter((f) => f.endsWi
     const before = snapshot(watched);
     const result = await runCli(
       ['--answers', join(fixtures, 'answers', file), '--dry-run', '--facts', join(fixtures, 'machines', machineFor[file] ?? 'good-server.json'), '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'logs')],
-      { netns: { addresses: ['127.0.0.11', '127.0.0.12'] }, env },
+      { netns: { addresses: ['127.0.0.10', '127.0.0.11', '127.0.0.12'] }, env },
     );
     t.is(snapshot(watched), before, 'a dry run changes nothing');
     if (file === 'slave.yaml') {
@@ -27,6 +27,13 @@ for (const file of readdirSync(join(fixtures, 'answers')).filter((f) => f.endsWi
       t.is(result.exitCode, 2, result.stderr);
       t.regex(result.stderr, /127\.0\.0\.11/);
       t.regex(result.stderr, /preflight/i);
+      return;
+    }
+    if (file === 'load-balancer.yaml') {
+      // No agent runs in this namespace: the balancer's preflight refuses, naming both nodes.
+      t.is(result.exitCode, 2, result.stderr);
+      t.regex(result.stderr, /agent on the master 127\.0\.0\.11/);
+      t.regex(result.stderr, /agent on the slave 127\.0\.0\.12/);
       return;
     }
     t.is(result.exitCode, 0, result.stderr);

@@ -55,6 +55,8 @@ const masterDryRun = (plain: boolean): Drive => async (term) => {
   await term.keys('literal:127.0.0.11', 'Enter');
   await term.waitFor(/Slave server IP address/);
   await term.keys('literal:127.0.0.12', 'Enter');
+  await term.waitFor(/Load balancer IP address/);
+  await term.keys('Enter');
   await term.waitFor(/Choose the backup \(replication\) password/);
   await term.keys('literal:Corr3ct-Horse-Battery', 'Enter');
   await term.waitFor(/Type it again/);
@@ -68,8 +70,8 @@ for (const plain of [false, true]) {
   const name = plain ? '--plain' : 'ink';
   test(`${name}: a master dry run fits 80 columns, from the mode menu to the plan`, async (t) => {
     const { screen, wideScreen } = await atBothWidths(t, `${plain ? '--plain ' : ''}--dry-run --facts ${machine('good-server')}`, masterDryRun(plain));
-    t.regex(screen, plain ? /Step 9\/12: The plan/ : /Step 9\/12 · The plan/, 'a dry run counts the same twelve steps as an install');
-    if (plain) t.regex(screen, /Step 10\/12 skipped: Confirmation \(dry run\)/);
+    t.regex(screen, plain ? /Step 10\/13: The plan/ : /Step 10\/13 · The plan/, 'a dry run counts the same thirteen steps as an install');
+    if (plain) t.regex(screen, /Step 11\/13 skipped: Confirmation \(dry run\)/);
     t.regex(wideScreen, /slave 127\.0\.0\.12\s+3\/3 pings, [\d.]+ ms round trip; tcp\/5432 refused in \d+ ms: the host is up, nothing listens yet\s+answers within 2 s/);
     t.regex(wideScreen, /Synchronous replication: no commit is lost on failover, but every write waits for the slave\. Use it\? no/i);
     t.regex(wideScreen, /Store the replication password in \/var\/lib\/postgresql\/\.pgpass \(mode 0600, owner postgres\)/);

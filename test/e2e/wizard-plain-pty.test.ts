@@ -30,6 +30,8 @@ test('--plain: an unreachable slave can be edited in place, then the plan shows 
   await term.keys('literal:127.0.0.11', 'Enter');
   await term.waitFor(/Slave server IP address/);
   await term.keys('literal:127.0.0.12', 'Enter');
+  await term.waitFor(/Load balancer IP address/);
+  await term.keys('Enter');
 
   const failed = await term.waitFor(/A server does not answer\. What now\?/);
   t.regex(failed, /slave 127\.0\.0\.12\s+no reply .*No route to host/);

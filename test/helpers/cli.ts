@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { postgresqlVersions } from '../../src/system/facts.js';
 
@@ -83,3 +84,12 @@ export function snapshot(paths: string[]): string {
 
 /** The default cluster's configuration, for the installed major (a missing one would prove nothing). */
 export const mainCluster = `/etc/postgresql/${postgresqlVersions().at(-1) ?? 'none'}/main`;
+
+/** Stops and removes the named ha-install services a test started (those still installed), through ha-install itself. */
+export async function removeServices(names: string[]): Promise<void> {
+  const { installedServices } = await import('../../installers/services/spec.js');
+  const left = names.filter((name) => installedServices().includes(name));
+  if (left.length === 0) return;
+  const r = await runCli(['service', 'remove', ...left, '--yes', '--state-dir', join(tmpdir(), 'ha-install-test-services'), '--log-dir', join(tmpdir(), 'ha-install-test-services')]);
+  if (r.exitCode !== 0) throw new Error(`service remove ${left.join(' ')} failed:\n${r.stderr}`);
+}

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runCli, type CliResult } from './cli.js';
 import { installedVersion } from './postgresql.js';
+import { agentServiceName } from '../../installers/agent/config.js';
+import { installedServices } from '../../installers/services/spec.js';
 
 /** Building blocks for the tests that run `ha-install demo` for real (they hold the loopback lock). */
 
@@ -36,6 +38,7 @@ export async function machineState(): Promise<Record<string, string>> {
     etc: listing(`/etc/postgresql/${version}`),
     lib: listing(`/var/lib/postgresql/${version}`),
     pgpass: existsSync(pgpass) ? `present ${createHash('sha256').update(readFileSync(pgpass)).digest('hex')}` : 'absent',
+    services: listing('/etc/ha-install/services'),
   };
 }
 
@@ -58,10 +61,14 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_0
   return check();
 }
 
-/** Which demo pair a test file builds: its own cluster names and port, so files never share one. */
+/** Which demo pair a test file builds: its own cluster names and ports, so files never share one. */
 export interface PairNames {
   prefix: string;
   port: number;
+  /** HAProxy's client port on 127.0.0.10, the agents' port, the stats page (derived from `port` otherwise). */
+  balancerPort?: number;
+  agentPort?: number;
+  statsPort?: number;
 }
 
 /** A demo with its own temporary --state-dir and --log-dir, and its own cluster names and port. */
@@ -105,6 +112,9 @@ export class DemoEnv {
    * (never an admin's demo, whose names and port differ).
    */
   async clearLeftovers(): Promise<void> {
+    // Services first: an agent or HAProxy left running would hold its port for the next demo.
+    const left = installedServices().filter((name) => this.serviceNames().includes(name));
+    if (left.length > 0) await this.cli(['service', 'remove', ...left, '--yes']);
     for (const node of ['master', 'slave'] as const) {
       const parent = dirname(this.dataDir(node));
       const leftovers = readdirSync(parent).filter((entry) => entry === this.cluster(node) || entry.startsWith(`${this.cluster(node)}.`));
@@ -114,6 +124,21 @@ export class DemoEnv {
     }
   }
 
+
+  /** The services this demo's installs start: both agents and HAProxy. */
+  serviceNames(): string[] {
+    return [...(['master', 'slave'] as const).map((node) => agentServiceName({ version, name: this.cluster(node) })), `ha-install-haproxy-${this.names.prefix}`];
+  }
+
+  /**
+   * The balancer's ports as this demo uses them: given, or derived from the file's own
+   * PostgreSQL port (5450: 15450, 25450, 7450), never the admin demo's 15432, 25432 and 7000,
+   * which a README demo may hold while the tests run.
+   */
+  get ports(): { balancer: number; agent: number; stats: number } {
+    const { port } = this.names;
+    return { balancer: this.names.balancerPort ?? 10000 + port, agent: this.names.agentPort ?? 20000 + port, stats: this.names.statsPort ?? 2000 + port };
+  }
 
   cli(args: string[]): Promise<CliResult> {
     return runCli(['--state-dir', this.state, '--log-dir', this.logs, ...args]);
@@ -135,7 +160,9 @@ export class DemoEnv {
   }
 
   async demo(): Promise<CliResult> {
-    const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix]);
+    const { balancer, agent, stats } = this.ports;
+    const ports = ['--balancer-port', String(balancer), '--agent-port', String(agent), '--stats-port', String(stats)];
+    const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix, ...ports]);
     this.up = this.up || existsSync(this.demoDir);
     return result;
   }

@@ -12,6 +12,9 @@ import { mainCluster, runCli, snapshot, type CliResult, type Netns } from './cli
 export const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 export const goodServer = join(fixtures, 'machines/good-server.json');
 export const pair: Netns = { addresses: ['127.0.0.11', '127.0.0.12'] };
+/** A load balancer's machine: 127.0.0.10 is its own, the pair's addresses answer beside it. */
+export const goodBalancer = join(fixtures, 'machines/good-balancer.json');
+export const balancerNetns: Netns = { addresses: ['127.0.0.10', '127.0.0.11', '127.0.0.12'] };
 export const password = 'Corr3ct-Horse-Battery';
 
 /** Bounds a refusal must stay within; a good run of the binary takes ~0.3 s and ~90 MB. */

@@ -10,7 +10,7 @@ import { applyPlan } from '../../src/engine/runner.js';
 import { gatherFacts, type MachineFacts } from '../../src/system/facts.js';
 import { Logger } from '../../src/system/log.js';
 import type { PostgresqlContext } from '../../installers/postgresql/context.js';
-import { postgresqlHandlers } from '../../installers/postgresql/handlers.js';
+import { installerHandlers } from '../../installers/handlers.js';
 
 /** Building blocks for end-to-end tests against real PostgreSQL clusters on loopback. */
 
@@ -55,6 +55,15 @@ export function pairAnswers(overrides: Partial<Answers>): Answers {
     slotName: 'ha_slave',
     masterWaitSeconds: 10,
     replayTimeoutSeconds: 60,
+    balancerIp: undefined,
+    agentPort: 25432,
+    agentTimeoutMs: 1000,
+    balancerPort: 15432,
+    statsPort: 7000,
+    appPort: undefined,
+    haproxyConfig: '/etc/haproxy/haproxy.cfg',
+    haproxyTemplate: undefined,
+    openFirewall: true,
     ...overrides,
   };
 }
@@ -80,7 +89,7 @@ export async function apply(title: string, actions: Action[], log: Logger, secre
     backups: new BackupStore(join(dir, 'backups')),
     journal: new Journal(join(dir, 'journal.json'), plan),
     secrets,
-    handlers: postgresqlHandlers,
+    handlers: installerHandlers,
     stamp: new Date().toISOString().replace(/\D/g, '').slice(0, 14),
     onEvent: (event) => {
       if (event.type === 'start') started.set(event.id, Date.now());

@@ -13,12 +13,16 @@ import type { Container } from '../../scripts/systemd/container.js';
 export const master = { cluster: 'main', address: '127.0.0.11', socketDir: '/var/run/postgresql', stateDir: '/var/lib/ha-install' };
 export const slave = { cluster: 'standby', address: '127.0.0.12', socketDir: '/var/run/postgresql/standby', stateDir: '/var/lib/ha-install-standby' };
 export const PORT = 5432;
+/** The third server of the bed: HAProxy on 127.0.0.10, run by Debian's haproxy.service. */
+export const balancer = { address: '127.0.0.10', port: 15432, stateDir: '/var/lib/ha-install-balancer' };
+export const AGENT_PORT = 25432;
 export const PASSWORD_FILE = '/root/backup-password';
 
 /**
- * The machine's own network configuration, as a real server has it before ha-install: both
- * addresses on lo from early boot (before PostgreSQL), and each reached from the other, as
- * installers/postgresql/loopback.ts does for the demo.
+ * The machine's own network configuration, as a real server has it before ha-install: the
+ * three addresses on lo from early boot (before PostgreSQL), and each node reached from the
+ * other, as installers/postgresql/loopback.ts does for the demo (HAProxy leaves from
+ * 127.0.0.10 by its `source`, so the balancer needs no route).
  */
 const ADDRESSES_UNIT = `[Unit]
 Description=Test bed: the pair's addresses on lo
@@ -29,6 +33,7 @@ Wants=network-pre.target
 [Service]
 Type=oneshot
 RemainAfterExit=yes
+ExecStart=/sbin/ip addr replace 127.0.0.10/32 dev lo
 ExecStart=/sbin/ip addr replace 127.0.0.11/32 dev lo
 ExecStart=/sbin/ip addr replace 127.0.0.12/32 dev lo
 ExecStart=/sbin/ip route replace local 127.0.0.11 dev lo table local proto kernel scope host src 127.0.0.12
@@ -49,6 +54,7 @@ export async function writeAnswers(box: Container, path: string, role: 'master' 
     `mode: ${role}`,
     `master-ip: ${master.address}`,
     `slave-ip: ${slave.address}`,
+    `balancer-ip: ${balancer.address}`,
     'requirements: {min-ram-gb: 1, min-cores: 1, min-disk-gb: 1}',
     'packages: {skip: true}',
     'postgresql:',

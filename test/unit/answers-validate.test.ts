@@ -112,7 +112,7 @@ test('an empty file reports mode as required', (t) => {
 });
 
 test('an empty value counts as not given', (t) => {
-  const { problems } = validateAnswers({ mode: 'load-balancer', 'master-ip': null, 'slave-ip': '10.0.0.2' }, { env });
+  const { problems } = validateAnswers({ mode: 'load-balancer', 'master-ip': null, 'slave-ip': '10.0.0.2', 'balancer-ip': '10.0.0.3' }, { env });
   t.deepEqual(problems.map((p) => p.field), ['master-ip']);
 });
 
@@ -131,7 +131,7 @@ test('an invalid IPv4 address names the field and the bad part', (t) => {
 test('flags win over the file and fill what it lacks', (t) => {
   const { answers, problems } = validateAnswers({ mode: 'master', 'master-ip': '10.0.0.1' }, {
     env,
-    flags: { mode: 'load-balancer', slaveIp: '10.0.0.2', pgPort: 6543 },
+    flags: { mode: 'load-balancer', slaveIp: '10.0.0.2', balancerIp: '10.0.0.3', pgPort: 6543 },
   });
   t.deepEqual(problems, []);
   t.like(answers, { mode: 'load-balancer', masterIp: '10.0.0.1', slaveIp: '10.0.0.2', pgPort: 6543 });

@@ -9,11 +9,14 @@ import { reboot } from './reboot.js';
 import { slaveInstall } from './slave.js';
 import { startFailure } from './start-failure.js';
 import { status } from './status.js';
+import { agentUnits } from './agent.js';
+import { balancerInstall } from './balancer.js';
+import { servicesAfterReboot } from './services-reboot.js';
 
 /**
  * The systemd cases, in the order they run in one container. The demo comes and goes on a
- * clean loopback first; then the pair is built and rebooted. New services (agent, monitor)
- * add their files here, after `reboot` or before it when a boot should start them. `failover`
- * comes last: it leaves the roles swapped.
+ * clean loopback first; then the pair is built, its agents and the balancer checked, and the
+ * whole rebooted. New services (the monitor) add their files here, after `reboot` or before
+ * it when a boot should start them. `failover` comes last: it leaves the roles swapped.
  */
-export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, reboot, startFailure, failover];
+export const cases: SystemdCase[] = [boot, demo, demoDown, masterInstall, dashedClusterName, slaveInstall, status, agentUnits, balancerInstall, reboot, servicesAfterReboot, startFailure, failover];
