@@ -103,12 +103,15 @@ const demo = addRunOptions(
     .option('--cluster-prefix <name>', 'the demo clusters are <name>_11 and <name>_12', 'ha_demo')
     .option('--balancer-port <port>', 'where clients reach PostgreSQL through HAProxy on 127.0.0.10', '15432')
     .option('--agent-port <port>', 'the health agents\' port on 127.0.0.11 and 127.0.0.12', '25432')
-    .option('--stats-port <port>', 'HAProxy\'s stats page on 127.0.0.10', '7000'),
+    .option('--stats-port <port>', 'HAProxy\'s stats page on 127.0.0.10', '7000')
+    .option('--witness-port <port>', 'the failover witness\'s port on 127.0.0.10', '25433')
+    .option('--manual-failover', 'no failover monitor: when the master dies, the slave waits for `promote`')
+    .option('--synchronous', 'synchronous replication: no acknowledged commit lost on failover'),
   { answersFlags: false },
 ).action(async (_options: Flags, command: Command) => {
   const { runDemo } = await import('./cli/run-status.js');
-  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string; balancerPort: string; agentPort: string; statsPort: string };
-  await runDemo({ ...options, down: Boolean(options.down) });
+  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string; balancerPort: string; agentPort: string; statsPort: string; witnessPort: string; manualFailover?: boolean; synchronous?: boolean };
+  await runDemo({ ...options, down: Boolean(options.down), manualFailover: Boolean(options.manualFailover), synchronous: Boolean(options.synchronous) });
 });
 demo
   .command('run <address> <command...>')
@@ -151,6 +154,16 @@ program
   .action(async (config: string) => (await import('./cli/run-agent.js')).runAgentCommand(config));
 
 program
+  .command('monitor <config>', { hidden: true })
+  .description('the failover monitor on a database node (run by its service): not for people')
+  .action(async (config: string) => (await import('./cli/run-monitor.js')).runMonitorCommand(config));
+
+program
+  .command('witness <config>', { hidden: true })
+  .description('the failover witness on the balancer (run by its service): not for people')
+  .action(async (config: string) => (await import('./cli/run-monitor.js')).runWitnessCommand(config));
+
+program
   .command('supervise <name>', { hidden: true })
   .description('keeps one ha-install service running where PID 1 is not systemd: not for people')
   .action(async (name: string) => (await import('../installers/services/supervisor.js')).supervise(name));
@@ -161,7 +174,7 @@ program
   .action(async (config: string) => (await import('./cli/run-guard.js')).runGuard(config));
 
 // The long-running services handle SIGTERM themselves: it is how they are stopped, not a cancel.
-if (argv[0] !== 'agent' && argv[0] !== 'supervise') installInterruptHandlers();
+if (!['agent', 'supervise', 'monitor', 'witness'].includes(argv[0] ?? '')) installInterruptHandlers();
 // A reader that goes away (`ha-install --help | head`) must not crash the run with a stack
 // trace, least of all an install half-way: the output stops, the work and its log go on.
 for (const stream of [process.stdout, process.stderr]) {

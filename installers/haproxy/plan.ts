@@ -84,6 +84,7 @@ export function balancerPlan(answers: BalancerAnswers, options: { init: 'systemd
     { port: answers.balancerPort, what: 'PostgreSQL through HAProxy' },
     { port: answers.statsPort, what: 'HAProxy stats' },
     ...(answers.appPort !== undefined ? [{ port: answers.appPort, what: 'the application' }] : []),
+    ...(answers.failoverAutomatic ? [{ port: answers.witnessPort, from: [answers.masterIp, answers.slaveIp], what: 'the failover witness' }] : []),
   ];
   const firewall = firewallPlan(options.security, openings);
   const selinux = selinuxPlan(options.security);

@@ -16,7 +16,7 @@ export const TEMPLATE_NAMES = [
   'template', 'balancer_ip', 'pg_port', 'master_ip', 'slave_ip', 'db_port', 'agent_port', 'check_timeout_ms', 'stats_port', 'stats_user', 'stats_password_hash', 'stats_socket', 'state_file', 'app_port',
 ] as const;
 
-export type BalancerAnswers = Pick<Answers, 'balancerIp' | 'masterIp' | 'slaveIp' | 'pgPort' | 'agentPort' | 'agentTimeoutMs' | 'balancerPort' | 'statsPort' | 'appPort' | 'haproxyConfig' | 'haproxyTemplate'>;
+export type BalancerAnswers = Pick<Answers, 'balancerIp' | 'masterIp' | 'slaveIp' | 'pgPort' | 'agentPort' | 'agentTimeoutMs' | 'balancerPort' | 'statsPort' | 'appPort' | 'haproxyConfig' | 'haproxyTemplate' | 'failoverAutomatic' | 'witnessPort'>;
 
 /** Where the stats password is kept (root only): next to the configuration it belongs to. */
 export const statsPasswordPath = (config: string) => join(dirname(config), 'ha-install-stats.password');

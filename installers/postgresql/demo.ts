@@ -27,6 +27,12 @@ export interface DemoOptions {
   balancerPort: number;
   agentPort: number;
   statsPort: number;
+  /** The failover witness's port on the balancer. */
+  witnessPort: number;
+  /** The failover monitor on both nodes and the witness (default); false: failover is `promote` by hand. */
+  automatic: boolean;
+  /** Synchronous replication: no acknowledged commit lost on failover. */
+  synchronous: boolean;
   extraAddresses?: string[];
 }
 
@@ -36,6 +42,9 @@ export interface DemoPorts {
   balancerPort?: number;
   agentPort?: number;
   statsPort?: number;
+  witnessPort?: number;
+  automatic?: boolean;
+  synchronous?: boolean;
 }
 
 export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOptions => ({
@@ -48,6 +57,9 @@ export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOpti
   balancerPort: options.balancerPort ?? 15432,
   agentPort: options.agentPort ?? 25432,
   statsPort: options.statsPort ?? 7000,
+  witnessPort: options.witnessPort ?? 25433,
+  automatic: options.automatic ?? true,
+  synchronous: options.synchronous ?? false,
 });
 
 export interface DemoState {

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { StepAction } from '../../src/engine/actions.js';
 import { join } from 'node:path';
 import type { ClusterRef } from './cluster.js';
 import { readStandbySignal } from './standby-signal.js';
@@ -91,4 +92,27 @@ export function fenceWatcher(ref: ClusterRef, dataDir: string, dir = FENCE_DIR):
     if (now !== key) [key, last] = [now, readFence(ref, dataDir, dir)];
     return last;
   };
+}
+
+/**
+ * The step that lifts the runtime fence, planned only when there is one: promote and
+ * restore-master make this node what the pair needs it to be, so the agent may pass it again.
+ * A run file (in /run, gone at boot): removed, not backed up.
+ */
+export function liftRuntimeFenceActions(ref: ClusterRef, dir = FENCE_DIR): StepAction[] {
+  const path = runtimeFencePath(ref, dir);
+  if (!existsSync(path)) return [];
+  const fence = readRuntimeFence(path);
+  return [
+    {
+      kind: 'step',
+      id: 'postgresql.lift-runtime-fence',
+      title: `Lift the runtime fence ${path}`,
+      detail: [`it says: ${fence.reason ?? 'fenced'}`, 'the agent answers on /primary and /replica again as the node is'],
+      run: async () => {
+        clearRuntimeFence(ref, dir);
+        return 'lifted';
+      },
+    },
+  ];
 }

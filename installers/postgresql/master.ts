@@ -4,6 +4,7 @@ import { applySettingsStep } from './apply.js';
 import { createClusterAction, type ClusterRef } from './cluster.js';
 import { backupPassword, clusterRef, confAction, hbaAction, identAction, localCluster, nodes, pgpassAction, pgVersion, versionOf, type PostgresqlContext } from './context.js';
 import { agentActions, agentRoleAction, agentRoleRow } from '../agent/plan.js';
+import { monitorActions } from '../monitor/plan.js';
 import { eventsSql, recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
 import { scramMatches, scramVerifier } from './scram.js';
@@ -123,6 +124,7 @@ export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
     ...(await synchronousActions(ctx, cluster, ctx.answers.synchronous)),
     agentRoleAction(ref),
     ...agentActions(ctx, cluster),
+    ...monitorActions(ctx, cluster),
   ];
 }
 

@@ -2,6 +2,7 @@ import type { Action, SqlAction, WaitAction } from '../../src/engine/actions.js'
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import type { ClusterRef } from './cluster.js';
 import type { LocalView, PeerView } from './live.js';
+import { liftRuntimeFenceActions } from './fence.js';
 import { slotSql } from './master.js';
 import { literal, localTarget } from './sql.js';
 import { synchronousSql } from './synchronous.js';
@@ -22,6 +23,8 @@ export interface PromoteInput {
   replayTimeoutSeconds: number;
   /** The reason recorded with a forced promote. */
   forced?: string;
+  /** The failover monitor's reason, when it promotes. */
+  automatic?: string;
   /** synchronous_standby_names as this node has it now (a clone of a synchronous master carries it). */
   synchronousStandbyNames: string;
 }
@@ -93,7 +96,7 @@ export function promoteActions(input: PromoteInput): Action[] {
     onTimeout: 'go on',
   };
   const sql = (id: string, title: string, text: string, note?: SqlAction['note']): SqlAction => ({ kind: 'sql', id, title, target, sql: text, note });
-  const rest = `; the old primary ${input.peer}${input.forced ? `; FORCED: ${input.forced}` : ''}`;
+  const rest = `; the old primary ${input.peer}${input.forced ? `; FORCED: ${input.forced}` : ''}${input.automatic ? `; AUTOMATIC FAILOVER: ${input.automatic}` : ''}`;
   const detail = `'timeline ' || ${timelineSql} || ${literal(rest)}`;
   return [
     replay,
@@ -113,6 +116,7 @@ export function promoteActions(input: PromoteInput): Action[] {
     },
     sql('postgresql.checkpoint', 'CHECKPOINT at once, so the old master can rewind onto this timeline', 'CHECKPOINT'),
     sql('postgresql.slot-for-peer', `Create the slot ${input.slot} for the old master ${input.peer} (reserving WAL from now)`, slotSql(input.slot, true), (rows) => (rows.length > 0 ? 'created' : 'already there')),
+    ...liftRuntimeFenceActions(input.ref),
     sql(
       'postgresql.record-promote',
       'Record the promote in the pair\'s history',

@@ -22,7 +22,7 @@ export interface PeerLogin {
 }
 
 /** net.Socket that binds its local end first: node-postgres calls connect(port, host). */
-class BoundSocket extends net.Socket {
+export class BoundSocket extends net.Socket {
   constructor(private readonly bindTo: string) {
     super();
   }

@@ -5,6 +5,7 @@ import { binDir, serviceAction, type Cluster } from './cluster.js';
 import { cloneActions, stopProcesses, swapActions } from './clone.js';
 import { clusterRef, confAction, nodes, pgpassPath, versionOf, type PostgresqlContext } from './context.js';
 import { recordEventSql } from './events.js';
+import { liftRuntimeFenceActions } from './fence.js';
 import { guardActions } from './guard-plan.js';
 import { conninfoString } from './file-formats.js';
 import { slotSql } from './master.js';
@@ -146,9 +147,10 @@ export async function restoreActions(input: RestorePlanInput): Promise<Action[]>
     target: peerTarget(pg),
     sql: recordEventSql(nodes(a).self, 'restored', `standby of ${a.masterIp}, ha-install ${versionOf(pg)}`, { once: false }),
   };
-  if (facts.outcome === 'nothing to do') return [];
+  const lift = liftRuntimeFenceActions(ref);
+  if (facts.outcome === 'nothing to do') return lift;
   // A fenced old master that never diverged streams already: only the fence mark goes.
-  if (facts.outcome === 'clear the fence') return [standbySignalAction(cluster), record];
+  if (facts.outcome === 'clear the fence') return [standbySignalAction(cluster), ...lift, record];
   const stopped = { ...cluster, running: false };
   const marker = markerActions(input.rewindMarker);
   const clone: Action[] = [...cloneActions(pg, stopped), ...swapActions(pg, stopped)];
@@ -195,6 +197,7 @@ export async function restoreActions(input: RestorePlanInput): Promise<Action[]>
     serviceAction(ref, 'start', pg.facts.init, `Start PostgreSQL ${ref.version}/${ref.name} as a hot standby of ${a.masterIp}`),
     dropStaleSlot,
     verify,
+    ...lift,
     ...(input.synchronous && ref.version >= 15 ? [synchronousAction(peerTarget(pg), true, a.slotName, 'postgresql.synchronous-on-new-master')] : []),
     record,
     marker.end,

@@ -8,6 +8,7 @@ import { createClusterAction, type Cluster, type ClusterRef } from './cluster.js
 import { cloneActions, swapActions } from './clone.js';
 import { clusterRef, confAction, hbaAction, identAction, localCluster, nodes, pgpassAction, versionOf, type PostgresqlContext } from './context.js';
 import { agentActions } from '../agent/plan.js';
+import { monitorActions } from '../monitor/plan.js';
 import { recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
 import { standbySignalAction } from './standby-settings.js';
@@ -121,6 +122,8 @@ export async function planSlave(ctx: PostgresqlContext): Promise<Action[]> {
     recordOnMaster(ctx),
     // The agent's role came with the clone (or streams from the master): its service starts last.
     ...agentActions(ctx, cluster),
+    // The monitor last: it looks at this node through its agent.
+    ...monitorActions(ctx, cluster),
   ];
 }
 

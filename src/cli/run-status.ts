@@ -31,20 +31,32 @@ export interface DemoFlags {
   balancerPort: string;
   agentPort: string;
   statsPort: string;
+  witnessPort: string;
+  manualFailover: boolean;
+  synchronous: boolean;
 }
 
-function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number } {
+function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number; witnessPort: number; automatic: boolean; synchronous: boolean } {
   const problems = [];
   const ports: Record<string, number> = {};
-  for (const [name, flag] of [['port', '--port'], ['balancerPort', '--balancer-port'], ['agentPort', '--agent-port'], ['statsPort', '--stats-port']] as const) {
+  for (const [name, flag] of [['port', '--port'], ['balancerPort', '--balancer-port'], ['agentPort', '--agent-port'], ['statsPort', '--stats-port'], ['witnessPort', '--witness-port']] as const) {
     const value = Number(options[name]);
-    if (!Number.isInteger(value) || value < 1024 || value > 65535) problems.push({ field: flag, message: `"${options[name]}" is not a port from 1024 to 65535`, fix: `e.g. ${flag} ${{ port: 5450, balancerPort: 15432, agentPort: 25432, statsPort: 7000 }[name]}` });
-    else if (Object.values(ports).includes(value)) problems.push({ field: flag, message: `${value} is another of the demo's ports already`, fix: 'give each of --port, --balancer-port, --agent-port and --stats-port its own' });
+    if (!Number.isInteger(value) || value < 1024 || value > 65535) problems.push({ field: flag, message: `"${options[name]}" is not a port from 1024 to 65535`, fix: `e.g. ${flag} ${{ port: 5450, balancerPort: 15432, agentPort: 25432, statsPort: 7000, witnessPort: 25433 }[name]}` });
+    else if (Object.values(ports).includes(value)) problems.push({ field: flag, message: `${value} is another of the demo's ports already`, fix: 'give each of --port, --balancer-port, --agent-port, --stats-port and --witness-port its own' });
     ports[name] = value;
   }
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(options.clusterPrefix)) problems.push({ field: '--cluster-prefix', message: `"${options.clusterPrefix}" is not a plain name`, fix: 'lower-case letters, digits and _, starting with a letter (no dash: systemd reads a dash as a slash)' });
   if (problems.length > 0) throw new InputError('The demo options are not usable: nothing was changed.', problems);
-  return { port: ports.port!, clusterPrefix: options.clusterPrefix, balancerPort: ports.balancerPort!, agentPort: ports.agentPort!, statsPort: ports.statsPort! };
+  return {
+    port: ports.port!,
+    clusterPrefix: options.clusterPrefix,
+    balancerPort: ports.balancerPort!,
+    agentPort: ports.agentPort!,
+    statsPort: ports.statsPort!,
+    witnessPort: ports.witnessPort!,
+    automatic: !options.manualFailover,
+    synchronous: options.synchronous,
+  };
 }
 
 /** `ha-install demo [--down]`, then the pair's status and commands to try, each working as printed. */
@@ -63,7 +75,7 @@ export async function runDemo(options: { stateDir: string; logDir: string; down:
   const socket = (cluster: string | undefined) => `/var/run/postgresql/${cluster}`;
   const version = record.clusters[0]?.version ?? '';
   const demo = record.options!;
-  process.stdout.write(`\nDemo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: master ${master?.address}, slave ${slave?.address}, HAProxy on ${demo.balancer.address}:${demo.balancerPort}.\n`);
+  process.stdout.write(`\nDemo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: master ${master?.address}, slave ${slave?.address}, HAProxy on ${demo.balancer.address}:${demo.balancerPort}; failover ${demo.automatic ? `automatic (the witness on ${demo.balancer.address}:${demo.witnessPort})` : 'by hand (promote)'}.\n`);
   process.stdout.write(`A client through the balancer (as root: the password file is root's), to whichever node is the primary:\n`);
   process.stdout.write(`${clientLine(demo, record.client, 'SELECT inet_server_addr() AS node, pg_is_in_recovery() AS standby')}\n`);
   process.stdout.write('Try:\n');
@@ -71,8 +83,15 @@ export async function runDemo(options: { stateDir: string; logDir: string; down:
     `${me(['status'])}    # all three, live`,
     `${clientLine(demo, record.client, 'CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x')}`,
     `runuser -u postgres -- psql -h ${socket(slave?.cluster)} -p ${record.port} -d postgres -c "TABLE t"    # the slave has it`,
-    `pg_ctlcluster ${version} ${master?.cluster} stop -m immediate    # the master dies`,
-    `${me(['demo', 'run', slave?.address ?? '', 'promote', '--yes'])}    # the slave takes over; the client line above now reaches it`,
+    ...(demo.automatic
+      ? [
+          `pg_ctlcluster ${version} ${master?.cluster} stop -m immediate    # the master dies: the slave's monitor promotes it by itself within about 4 s`,
+          `sleep 6 && ${clientLine(demo, record.client, 'INSERT INTO t VALUES (2) RETURNING inet_server_addr() AS node')}    # the same client line now writes on the slave`,
+        ]
+      : [
+          `pg_ctlcluster ${version} ${master?.cluster} stop -m immediate    # the master dies`,
+          `${me(['demo', 'run', slave?.address ?? '', 'promote', '--yes'])}    # the slave takes over; the client line above now reaches it`,
+        ]),
     `${me(['demo', 'run', master?.address ?? '', 'restore-master', '--master-ip', slave?.address ?? '', '--yes'])}    # the old master comes back as its standby`,
     `${me(['demo', '--down'])}    # remove the demo`,
   ];

@@ -26,6 +26,12 @@ export interface RunOptions {
   reason?: string;
   /** restore-master: a full clone, not a rewind. */
   clone?: boolean;
+  /**
+   * promote: run by the failover monitor, which has just proved the master gone (decide.ts):
+   * why, recorded in the log and the pair's history. The master is not asked again (a cut-off
+   * master would cost a connect timeout of the failover's few seconds).
+   */
+  automatic?: string;
 }
 
 /**

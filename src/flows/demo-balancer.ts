@@ -34,6 +34,8 @@ export function balancerAnswers(options: DemoOptions, demoDir: string): Partial<
     agentPort: options.agentPort,
     balancerPort: options.balancerPort,
     statsPort: options.statsPort,
+    witnessPort: options.witnessPort,
+    failoverAutomatic: options.automatic,
     haproxyConfig: join(demoBalancerDir(demoDir), `${options.prefix}.cfg`),
   };
 }

@@ -17,6 +17,8 @@ import { runStamp } from './context.js';
 import { balancerAnswers, ensureDemoClient, prepareBalancerDir } from './demo-balancer.js';
 import { agentServiceName } from '../../installers/agent/config.js';
 import { haproxyServiceName } from '../../installers/haproxy/service.js';
+import { monitorServiceName } from '../../installers/monitor/config.js';
+import { witnessService } from '../../installers/monitor/plan.js';
 import { removeDemoServices } from './demo-services.js';
 import { installFlow } from './install.js';
 import { startFlow } from './start.js';
@@ -64,6 +66,9 @@ function nodeAnswers(role: 'master' | 'slave', options: DemoOptions, passwordFil
     masterWaitSeconds: 60,
     balancerIp: options.balancer.address,
     agentPort: options.agentPort,
+    witnessPort: options.witnessPort,
+    failoverAutomatic: options.automatic,
+    synchronous: options.synchronous,
   };
 }
 
@@ -109,6 +114,9 @@ export interface DemoCommandOptions {
   balancerPort: number;
   agentPort: number;
   statsPort: number;
+  witnessPort: number;
+  automatic: boolean;
+  synchronous: boolean;
 }
 
 /** Runs one install of the demo, unattended from its generated answers file, as its node. */
@@ -138,7 +146,16 @@ export async function demoCommand(options: DemoCommandOptions): Promise<DemoReco
   if (record) process.stderr.write(`The demo pair is already up (${demoRecordPath(stateDir)}): re-running its installs, which change nothing when all is in place.\n`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const version = await ensurePostgresql(log, stateDir, stamp);
-  const defaults = record?.options ?? demoDefaults(version, { port: record?.port ?? options.port, prefix: options.clusterPrefix, balancerPort: options.balancerPort, agentPort: options.agentPort, statsPort: options.statsPort });
+  const defaults = record?.options ?? demoDefaults(version, {
+      port: record?.port ?? options.port,
+      prefix: options.clusterPrefix,
+      balancerPort: options.balancerPort,
+      agentPort: options.agentPort,
+      statsPort: options.statsPort,
+      witnessPort: options.witnessPort,
+      automatic: options.automatic,
+      synchronous: options.synchronous,
+    });
   if (!record) {
     const pgpass = pgpassPath({});
     const existed = existsSync(pgpass);
@@ -150,6 +167,10 @@ export async function demoCommand(options: DemoCommandOptions): Promise<DemoReco
   record.services = [
     ...[defaults.master, defaults.slave].map((node) => agentServiceName({ version: defaults.version, name: node.cluster })),
     haproxyServiceName(lb.haproxyConfig!),
+    // The monitors and the witness, when they run (a record from an older demo knows no `automatic`: it had none).
+    ...(defaults.automatic
+      ? [...[defaults.master, defaults.slave].map((node) => monitorServiceName({ version: defaults.version, name: node.cluster })), witnessService({ haproxyConfig: lb.haproxyConfig! })]
+      : []),
   ];
   writeFileSync(demoRecordPath(stateDir), JSON.stringify(record, null, 2), { mode: 0o600 });
   const passwordFile = join(dir, 'backup-password');

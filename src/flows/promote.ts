@@ -1,7 +1,7 @@
 import type { Answers } from '../answers/types.js';
 import { InputError } from '../system/errors.js';
 import { commandLine } from '../system/invocation.js';
-import { readLocal, readPeer } from '../../installers/postgresql/live.js';
+import { readLocal, readPeer, type PeerView } from '../../installers/postgresql/live.js';
 import { passwordFor } from '../../installers/postgresql/pgpass.js';
 import { promoteActions, promoteChecks } from '../../installers/postgresql/promote.js';
 import { promoteTitle } from '../prompts/titles.js';
@@ -21,7 +21,14 @@ async function checkPromote(ctx: RecoveryContext): Promise<void> {
   await settle(ctx, ['replayTimeoutSeconds']);
   const user = state.replicationUser;
   const password = passwordFor(peer.address, peer.port, user) ?? '';
-  [ctx.local, ctx.remote] = await Promise.all([readLocal(ref, ctx.log), readPeer({ host: peer.address, port: peer.port, user, password, timeoutMs: 2000 })]);
+  const automatic = ctx.options.automatic;
+  [ctx.local, ctx.remote] = await Promise.all([
+    readLocal(ref, ctx.log),
+    automatic
+      ? Promise.resolve<PeerView>({ host: peer.address, port: peer.port, answered: false, failure: 'unreachable', problem: `not seen by the failover monitor: ${automatic}` })
+      : readPeer({ host: peer.address, port: peer.port, user, password, timeoutMs: 2000 }),
+  ]);
+  if (automatic) ctx.log.info(`promote by the failover monitor: ${automatic}`);
   const rows = promoteChecks(ctx.local, ctx.remote, { force: Boolean(ctx.options.force), reason: ctx.options.reason });
   ctx.ui.checks('Promote preflight', rows);
   for (const row of rows) ctx.log.info(`promote check ${row.name}: ${row.measured}: ${row.verdict}`);
@@ -48,6 +55,7 @@ async function planPromote(ctx: RecoveryContext) {
       slot: state.slotName,
       replayTimeoutSeconds: (ctx.answers as Answers).replayTimeoutSeconds,
       forced,
+      automatic: ctx.options.automatic,
       synchronousStandbyNames: ctx.local?.synchronousStandbyNames ?? '',
     }),
     notes: synchronousNote,

@@ -7,7 +7,7 @@ import { checkRunPaths } from '../cli/run-paths.js';
 import { invalidInputHeading } from '../cli/input-heading.js';
 import { setActiveFrontEnd } from '../cli/interrupt.js';
 import { BugError, InputError, type Problem } from '../system/errors.js';
-import { gatherFacts, loadFacts } from '../system/facts.js';
+import { gatherFacts, loadFacts, type MachineFacts } from '../system/facts.js';
 import { asRoot, commandLine, detectInvocation, type Invocation } from '../system/invocation.js';
 import { Logger } from '../system/log.js';
 import { printable } from '../system/text-checks.js';
@@ -22,6 +22,8 @@ export interface FlowRequest {
   /** Raw flag values by answers property (`mode: '2'`); validate.ts types them. */
   answerFlags: Partial<Record<keyof Answers, unknown>>;
   invocation?: Invocation;
+  /** The machine's facts, gathered already (the failover monitor's promote: gathering takes time it does not have). */
+  facts?: MachineFacts;
 }
 
 const isMissing = (p: Problem) => p.message.startsWith('is required');
@@ -96,7 +98,7 @@ export async function startFlow<C extends FlowContext>(flow: Flow<C>, request: F
   if (!ui) throw new BugError('no front end for a run whose answers were all checked');
   setActiveFrontEnd(ui);
   try {
-    const facts = options.factsFile ? loadFacts(options.factsFile) : await gatherFacts();
+    const facts = request.facts ?? (options.factsFile ? loadFacts(options.factsFile) : await gatherFacts());
     log.info(`facts: ${JSON.stringify({ ...facts, addresses: facts.addresses.map((a) => a.address) })}`);
     const interactive = ui.interactive && options.answersFile === undefined;
     const base: FlowContext = {

@@ -3,6 +3,7 @@ import type { NodeStatus } from '../../installers/postgresql/status.js';
 import type { RoleChange } from './state.js';
 import type { ServiceStatus } from '../../installers/services/state.js';
 import type { BalancedServer } from '../../installers/haproxy/stats.js';
+import type { EventRecord } from '../../installers/monitor/events.js';
 
 /** The peer as this node sees it, live over the network. */
 export interface PeerSummary {
@@ -15,7 +16,7 @@ export interface PeerSummary {
 }
 
 export interface StatusReport {
-  nodes: Array<{ name: string; address?: string; installedAs: Mode; status: NodeStatus; peer?: PeerSummary; history: RoleChange[]; services?: ServiceStatus[]; servers?: BalancedServer[] }>;
+  nodes: Array<{ name: string; address?: string; installedAs: Mode; status: NodeStatus; peer?: PeerSummary; history: RoleChange[]; services?: ServiceStatus[]; servers?: BalancedServer[]; events?: EventRecord[] }>;
   healthy: boolean;
   at: string;
 }
@@ -73,7 +74,20 @@ export function statusRows(node: StatusReport['nodes'][number]): Array<[string, 
     ['timeline', status.timeline === undefined ? '-' : String(status.timeline)],
     ['last change', last ? `${last.event} ${last.node} (${last.detail}) at ${last.at}` : '-'],
     ...(node.services ?? []).map((s): [string, string] => ['service', serviceText(s)]),
+    ...(node.events ?? []).map((e): [string, string] => ['event', eventText(e)]),
   ];
+}
+
+/** One event as the log has it: when, AMM's name and arguments, what the script did. */
+export function eventText(e: EventRecord): string {
+  const script = !e.script
+    ? ''
+    : e.script.error
+      ? `; script: ${e.script.error}`
+      : e.script.timedOut
+        ? `; script killed after its timeout`
+        : `; script exit ${e.script.exitCode ?? e.script.signal}`;
+  return `${e.at} ${e.name} ${e.args.join(' ')}${script}`;
 }
 
 export function statusText(report: StatusReport): string {

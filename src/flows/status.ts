@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { eventLogPath, type EventRecord } from '../../installers/monitor/events.js';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readPeer } from '../../installers/postgresql/live.js';
@@ -13,18 +14,32 @@ import { serviceStatus, type ServiceStatus } from '../../installers/services/sta
 import { balancerStatus } from './status-balancer.js';
 
 /** The nodes to report on: this node's state, or every demo node's when the demo is up. */
-export function statusNodes(stateDir: string): Array<{ name: string; state: NodeState }> {
+export function statusNodes(stateDir: string): Array<{ name: string; state: NodeState; dir: string }> {
   const own = readState(stateDir);
-  if (own) return [{ name: own.self ?? own.installedAs, state: own }];
+  if (own) return [{ name: own.self ?? own.installedAs, state: own, dir: stateDir }];
   const demo = join(stateDir, 'demo');
   const found = (existsSync(demo) ? readdirSync(demo).sort() : [])
     .map((entry) => ({ entry, state: existsSync(stateFile(join(demo, entry))) ? readState(join(demo, entry)) : undefined }))
     .filter((d): d is { entry: string; state: NodeState } => d.state !== undefined)
-    .map(({ state }) => ({ name: `demo ${state.self ?? state.installedAs}`, state }));
+    .map(({ entry, state }) => ({ name: `demo ${state.self ?? state.installedAs}`, state, dir: join(demo, entry) }));
   if (found.length > 0) return found;
   throw new InputError('No ha-install node on this machine.', [
     { field: stateFile(stateDir), message: 'not found', fix: `run the install first (${asRoot([])}), or point --state-dir at the node's state folder` },
   ]);
+}
+
+/** The last events of the node's event log (installers/monitor/events.ts), newest last; a damaged line is skipped. */
+export function lastEvents(dir: string, count = 5): EventRecord[] {
+  const path = eventLogPath(dir);
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-count);
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as EventRecord];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The peer as this node sees it over the network, with the password the install stored. */
@@ -51,12 +66,13 @@ async function servicesOf(state: NodeState, problems: string[], log: Logger): Pr
 
 export async function collectStatus(stateDir: string, log: Logger): Promise<StatusReport> {
   const nodes = await Promise.all(
-    statusNodes(stateDir).map(async ({ name, state }) => {
+    statusNodes(stateDir).map(async ({ name, state, dir }) => {
+      const events = lastEvents(dir);
       if (state.balancer) {
         const { status, servers } = await balancerStatus(state.balancer);
         const services = await servicesOf(state, status.problems, log);
         status.healthy = status.problems.length === 0;
-        return { name, address: state.self, installedAs: state.installedAs, status, services, servers, history: state.history };
+        return { name, address: state.self, installedAs: state.installedAs, status, services, servers, history: state.history, events };
       }
       if (state.pgVersion === undefined || state.pgCluster === undefined) {
         // A standalone install: no replication of its own to report.
@@ -74,7 +90,7 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
         status.problems.unshift(`TWO PRIMARIES: ${peer.address} is a primary too (timeline ${peer.timeline ?? '?'}, this node ${status.timeline ?? '?'})`);
         status.healthy = false;
       }
-      return { name, address: state.self, installedAs: state.installedAs, status, peer, services, history: state.history };
+      return { name, address: state.self, installedAs: state.installedAs, status, peer, services, history: state.history, events };
     }),
   );
   return { nodes, healthy: nodes.length > 0 && nodes.every((n) => n.status.healthy), at: new Date().toISOString() };

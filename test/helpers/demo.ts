@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { runCli, type CliResult } from './cli.js';
 import { installedVersion } from './postgresql.js';
 import { agentServiceName } from '../../installers/agent/config.js';
+import { monitorServiceName } from '../../installers/monitor/config.js';
 import { installedServices } from '../../installers/services/spec.js';
 
 /** Building blocks for the tests that run `ha-install demo` for real (they hold the loopback lock). */
@@ -69,6 +70,9 @@ export interface PairNames {
   balancerPort?: number;
   agentPort?: number;
   statsPort?: number;
+  /** The failover monitors and the witness run (the demo's default); otherwise `--manual-failover`: a test promotes by hand. */
+  automatic?: boolean;
+  synchronous?: boolean;
 }
 
 /** A demo with its own temporary --state-dir and --log-dir, and its own cluster names and port. */
@@ -125,9 +129,15 @@ export class DemoEnv {
   }
 
 
-  /** The services this demo's installs start: both agents and HAProxy. */
+  /** The services this demo's installs start: both agents and HAProxy, the monitors and the witness. */
   serviceNames(): string[] {
-    return [...(['master', 'slave'] as const).map((node) => agentServiceName({ version, name: this.cluster(node) })), `ha-install-haproxy-${this.names.prefix}`];
+    const nodes = ['master', 'slave'] as const;
+    return [
+      ...nodes.map((node) => agentServiceName({ version, name: this.cluster(node) })),
+      `ha-install-haproxy-${this.names.prefix}`,
+      ...nodes.map((node) => monitorServiceName({ version, name: this.cluster(node) })),
+      `ha-install-witness-${this.names.prefix}`,
+    ];
   }
 
   /**
@@ -135,9 +145,9 @@ export class DemoEnv {
    * PostgreSQL port (5450: 15450, 25450, 7450), never the admin demo's 15432, 25432 and 7000,
    * which a README demo may hold while the tests run.
    */
-  get ports(): { balancer: number; agent: number; stats: number } {
+  get ports(): { balancer: number; agent: number; stats: number; witness: number } {
     const { port } = this.names;
-    return { balancer: this.names.balancerPort ?? 10000 + port, agent: this.names.agentPort ?? 20000 + port, stats: this.names.statsPort ?? 2000 + port };
+    return { balancer: this.names.balancerPort ?? 10000 + port, agent: this.names.agentPort ?? 20000 + port, stats: this.names.statsPort ?? 2000 + port, witness: 30000 + port };
   }
 
   cli(args: string[]): Promise<CliResult> {
@@ -160,9 +170,10 @@ export class DemoEnv {
   }
 
   async demo(): Promise<CliResult> {
-    const { balancer, agent, stats } = this.ports;
-    const ports = ['--balancer-port', String(balancer), '--agent-port', String(agent), '--stats-port', String(stats)];
-    const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix, ...ports]);
+    const { balancer, agent, stats, witness } = this.ports;
+    const ports = ['--balancer-port', String(balancer), '--agent-port', String(agent), '--stats-port', String(stats), '--witness-port', String(witness)];
+    const modes = [...(this.names.automatic ? [] : ['--manual-failover']), ...(this.names.synchronous ? ['--synchronous'] : [])];
+    const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix, ...ports, ...modes]);
     this.up = this.up || existsSync(this.demoDir);
     return result;
   }

@@ -6,6 +6,8 @@ import { clusterRef } from '../../../installers/postgresql/context.js';
 import { writeState, type NodeState } from '../state.js';
 import { replicates, type InstallContext } from '../context.js';
 import { agentServiceName } from '../../../installers/agent/config.js';
+import { monitorServiceName } from '../../../installers/monitor/config.js';
+import { witnessService } from '../../../installers/monitor/plan.js';
 import { statsPasswordPath } from '../../../installers/haproxy/render.js';
 import { balancerService } from '../../../installers/haproxy/service.js';
 import { hostPort } from '../../system/address.js';
@@ -26,12 +28,15 @@ export async function recordInstall(ctx: InstallContext): Promise<void> {
   };
   if (a.mode === 'load-balancer') {
     const service = balancerService(a, ctx.facts.init, serviceLogDir(ctx));
-    state.services = [service.ref];
+    state.services = [service.ref, ...(a.failoverAutomatic ? [{ kind: 'ha-install' as const, name: witnessService(a), init: ctx.facts.init, ready: { host: a.balancerIp!, port: a.witnessPort } }] : [])];
     state.balancer = { address: a.balancerIp!, port: a.balancerPort, statsPort: a.statsPort, config: a.haproxyConfig, statsSocket: service.statsSocket };
   }
   if (replicates(a)) {
     const ref = clusterRef({ answers: a, facts: ctx.facts });
-    state.services = [{ kind: 'ha-install', name: agentServiceName(ref), init: ctx.facts.init, ready: { host: a.mode === 'master' ? a.masterIp : a.slaveIp, port: a.agentPort } }];
+    state.services = [
+      { kind: 'ha-install', name: agentServiceName(ref), init: ctx.facts.init, ready: { host: a.mode === 'master' ? a.masterIp : a.slaveIp, port: a.agentPort } },
+      ...(a.failoverAutomatic ? [{ kind: 'ha-install' as const, name: monitorServiceName(ref), init: ctx.facts.init }] : []),
+    ];
     const live = await readLocal(ref, ctx.log);
     Object.assign(state, {
       pgVersion: live.cluster.version,

@@ -14,6 +14,7 @@ import { detectSecurity, firewallPlan } from '../../../installers/firewall/firew
 import { runtimeStep } from '../../../installers/postgresql/guard-plan.js';
 import { runtimeFor } from '../../system/runtime.js';
 import { serviceLogDir } from './preflight.js';
+import { monitorNotes, witnessActions } from '../../../installers/monitor/plan.js';
 
 /** Installers turn answers and facts into actions; nothing runs here. */
 export async function buildPlan(ctx: InstallContext): Promise<Plan> {
@@ -40,11 +41,13 @@ export async function buildPlan(ctx: InstallContext): Promise<Plan> {
       actions.push(...firewall.actions);
       notes.push(...firewall.notes);
     }
+    notes.push(...monitorNotes(answers));
   }
   if (answers.mode === 'load-balancer') {
     const runtime = runtimeFor();
     const balancer = balancerPlan(answers, { init: ctx.facts.init, logDir: serviceLogDir(ctx), security: security ?? { firewall: 'none', present: [], selinux: 'absent' }, log: ctx.log, runtime });
-    actions.push(...(balancer.service.spec ? [runtimeStep(runtime)] : []), ...balancer.actions);
+    const witness = witnessActions(answers, { init: ctx.facts.init, logDir: serviceLogDir(ctx), runtime });
+    actions.push(...(balancer.service.spec || witness.length > 0 ? [runtimeStep(runtime)] : []), ...balancer.actions, ...witness);
     notes.push(...balancer.notes);
     if (balancer.newStatsPassword) ctx.secrets.statsPassword = balancer.newStatsPassword;
   }
