@@ -101,6 +101,7 @@ export function confAction(ctx: PostgresqlContext): FileAction {
     }),
     mode: 0o644,
     owner: 'postgres',
+    creates: [{ kind: 'conf', path: confFilePath(ref) }],
   };
 }
 
@@ -114,6 +115,7 @@ export function hbaAction(ctx: PostgresqlContext): BlockAction {
     marker: HBA_MARKER,
     content: hbaBlock(ctx.answers.replicationUser, nodes(ctx.answers).peer),
     position: 'top',
+    creates: [{ kind: 'block', path: hbaPath(ref), marker: HBA_MARKER }],
   };
 }
 
@@ -132,5 +134,6 @@ export function pgpassAction(ctx: PostgresqlContext): FileAction {
     mode: 0o600,
     owner: 'postgres',
     secret: true,
+    creates: [{ kind: 'pgpass', path, entries: entries.map(({ host, port, user }) => ({ host, port, user })) }],
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../system/log.js';
+import type { InventoryItem } from './inventory.js';
 
 /**
  * A plan is data: installers return actions, the engine applies them. Each action has a
@@ -10,6 +11,10 @@ import type { Logger } from '../system/log.js';
 interface Base {
   id: string;
   title: string;
+  /** What this action creates, recorded in the node's inventory once it is done (teardown reads it). */
+  creates?: InventoryItem[];
+  /** Inventory keys (inventory.ts itemKey) this action removes: forgotten once it is done. */
+  removes?: string[];
 }
 
 /** Write a whole file (backed up first if it exists). `secret`: content never shown or logged. */
@@ -44,6 +49,16 @@ export interface CommandAction extends Base {
   /** The installer that owns the command knows its output format (apt, pg_basebackup, pg_rewind). */
   progress?: OutputParser;
   timeoutMs?: number;
+}
+
+/**
+ * Remove what ha-install wrote: a whole file, or (with `marker`) one marked block of a file that
+ * is not ours. Backed up first; nothing there is "nothing to remove", so a re-run changes nothing.
+ */
+export interface RemoveAction extends Base {
+  kind: 'remove';
+  path: string;
+  marker?: string;
 }
 
 /** Move a path aside to `<path>.ha-install-<stamp>` (never delete): an existing data directory. */
@@ -112,7 +127,7 @@ export interface StepAction extends Base {
   run: (ctx: ApplyContext) => Promise<string | void>;
 }
 
-export type Action = FileAction | BlockAction | CommandAction | MoveAsideAction | SqlAction | ServiceAction | WaitAction | EitherAction | StepAction;
+export type Action = FileAction | BlockAction | RemoveAction | CommandAction | MoveAsideAction | SqlAction | ServiceAction | WaitAction | EitherAction | StepAction;
 
 export interface Plan {
   title: string;

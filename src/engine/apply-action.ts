@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { chmod, chown, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, ActionHandlers, ApplyContext, WaitAction } from './actions.js';
-import { replaceBlock } from './text.js';
+import { removeBlock, replaceBlock } from './text.js';
 import { run } from '../system/exec.js';
 import { ApplyError } from '../system/errors.js';
 import { userIds } from '../system/users.js';
@@ -68,6 +68,20 @@ export async function applyAction(action: Exclude<Action, { kind: 'either' }>, c
       await ctx.backup(action.path);
       await writeFile(action.path, after); // in place: keeps the file's owner and mode
       return 'updated';
+    }
+    case 'remove': {
+      if (!existsSync(action.path)) return 'nothing to remove';
+      if (action.marker === undefined) {
+        await ctx.backup(action.path);
+        await rm(action.path);
+        return 'removed (backed up)';
+      }
+      const before = await readFile(action.path, 'utf8');
+      const after = removeBlock(before, action.marker);
+      if (after === before) return 'nothing to remove';
+      await ctx.backup(action.path);
+      await writeFile(action.path, after); // in place: keeps the file's owner and mode
+      return 'removed (backed up)';
     }
     case 'command': {
       const parse = action.progress;
