@@ -9,9 +9,9 @@ import { STANDBY_MARK } from './standby-signal.js';
  *
  * - pg_promote(): the node that runs `switchover` as the master promotes its standby.
  * - pg_checkpoint (PostgreSQL 15+): the CHECKPOINT after that promote.
- * - ha_install.switchover_demote(): the one thing a standby that runs `switchover` cannot do
+ * - ha_install.switchover_demote(check_only): the one thing a standby that runs `switchover` cannot do
  *   with SQL alone, make its master a standby. The function (SECURITY DEFINER, owned by
- *   postgres, no arguments, EXECUTE for the replication role only) writes standby.signal and
+ *   postgres, one flag (true: only say whether it could), EXECUTE for the replication role only) writes standby.signal and
  *   restarts its own server through pg_ctlcluster in a detached session: the clean (fast)
  *   shutdown ships the last WAL, and the server comes back read-only. It refuses on a systemd
  *   machine (postgres may not call systemctl; a restart behind the unit's back would leave
@@ -22,7 +22,7 @@ import { STANDBY_MARK } from './standby-signal.js';
  * reaches the shell: the command is built from the server's own settings, each quoted.
  */
 
-export const DEMOTE_FUNCTION = 'ha_install.switchover_demote()';
+export const DEMOTE_FUNCTION = 'ha_install.switchover_demote(boolean)';
 
 export function leverGrantsSql(user: string, version: number): string[] {
   const role = ident(user);
@@ -31,7 +31,7 @@ export function leverGrantsSql(user: string, version: number): string[] {
 
 /** The demote function; `$q$` quoting inside, so a path with a quote stays one shell word. */
 export function demoteFunctionSql(user: string): string {
-  return `CREATE OR REPLACE FUNCTION ha_install.switchover_demote() RETURNS text
+  return `CREATE OR REPLACE FUNCTION ha_install.switchover_demote(check_only boolean) RETURNS text
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
   data text := current_setting('data_directory');
@@ -46,14 +46,15 @@ BEGIN
   IF name !~ '^[0-9]+/[A-Za-z0-9_-]+$' THEN
     RAISE EXCEPTION 'cluster_name is %, not VERSION/NAME as pg_createcluster writes it: run ha-install switchover on the master', name;
   END IF;
+  IF check_only THEN RETURN 'ready'; END IF;
   lsn := pg_current_wal_lsn()::text;
   EXECUTE format('COPY (SELECT %L) TO %L', ${literal(STANDBY_MARK.trimEnd())}, data || '/standby.signal');
   sh := 'PATH=/usr/sbin:/usr/bin:/sbin:/bin setsid pg_ctlcluster ' || replace(name, '/', ' ') || ' restart -m fast </dev/null >/dev/null 2>&1 &';
   EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', sh);
   RETURN lsn;
 END $fn$;
-REVOKE ALL ON FUNCTION ha_install.switchover_demote() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ha_install.switchover_demote() TO ${ident(user)};`;
+REVOKE ALL ON FUNCTION ha_install.switchover_demote(boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ha_install.switchover_demote(boolean) TO ${ident(user)};`;
 }
 
 /** The install's action: grants and the function, on the master (they replicate to the standby). */

@@ -55,7 +55,9 @@ export async function withPeer<T>(login: PeerLogin, work: (client: Client) => Pr
     await client.connect();
     return await work(client);
   } finally {
-    await client.end().catch(() => undefined);
+    // end() on a connection the server already closed (a session ended by a shutdown) may never settle.
+    await Promise.race([client.end().catch(() => undefined), delay(1000, undefined, { ref: false })]);
+    (client as unknown as { connection?: { stream?: net.Socket } }).connection?.stream?.destroy();
   }
 }
 

@@ -53,6 +53,7 @@ export interface Answers {
   slotName: string;
   masterWaitSeconds: number;
   replayTimeoutSeconds: number;
+  maxLagMb: number;
 }
 
 export type AnswerKey = keyof Answers;

@@ -26,6 +26,10 @@ export interface RunOptions {
   reason?: string;
   /** restore-master: a full clone, not a rewind. */
   clone?: boolean;
+  /** teardown on the standby: promote it to a standalone server with its data, instead of moving the data aside. */
+  keepData?: boolean;
+  /** teardown: keep the replication role. */
+  keepRole?: boolean;
 }
 
 /**

@@ -56,6 +56,10 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
         status.problems.unshift(`TWO PRIMARIES: ${peer.address} is a primary too (timeline ${peer.timeline ?? '?'}, this node ${status.timeline ?? '?'})`);
         status.healthy = false;
       }
+      if (status.role === 'standby' && peer?.role === 'standby') {
+        status.problems.unshift(`NO PRIMARY: ${peer.address} is a standby too (a switchover that did not finish: run it again)`);
+        status.healthy = false;
+      }
       return { name, address: state.self, installedAs: state.installedAs, status, peer, history: state.history };
     }),
   );
