@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readPeer } from '../../installers/postgresql/live.js';
 import { passwordFor } from '../../installers/postgresql/pgpass.js';
-import { readStatus } from '../../installers/postgresql/status.js';
+import { readStandalone, readStatus } from '../../installers/postgresql/status.js';
 import { InputError } from '../system/errors.js';
 import type { Logger } from '../system/log.js';
 import { peerOf, readState, stateFile, type NodeState } from './state.js';
@@ -45,6 +45,10 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
       if (state.pgVersion === undefined || state.pgCluster === undefined) {
         // A load balancer or standalone install: no replication of its own to report yet.
         const status = { cluster: '-', role: 'down' as const, healthy: true, problems: [] };
+        return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
+      }
+      if (state.installedAs === 'standalone') {
+        const status = await readStandalone({ version: state.pgVersion, name: state.pgCluster }, log);
         return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
       }
       const [status, peer] = await Promise.all([
