@@ -53,6 +53,7 @@ export function pairAnswers(overrides: Partial<Answers>): Answers {
     slotName: 'ha_slave',
     masterWaitSeconds: 10,
     replayTimeoutSeconds: 60,
+    maxLagMb: 16,
     ...overrides,
   };
 }
