@@ -50,12 +50,15 @@ export class WriteClient {
   }
 }
 
+/** By its path: under npm, node_modules/.bin/nft (ava's file tracer) comes first on PATH. */
+const NFT = '/usr/sbin/nft';
+
 /** Packets between the two demo addresses dropped both ways, in a nftables table of the test's own (inside the suite's namespace). */
 export async function cutNetwork(): Promise<void> {
   const rules = ['add table inet ha_t10_cut', 'add chain inet ha_t10_cut input { type filter hook input priority 0 ; }', 'add rule inet ha_t10_cut input ip saddr 127.0.0.12 ip daddr 127.0.0.11 drop', 'add rule inet ha_t10_cut input ip saddr 127.0.0.11 ip daddr 127.0.0.12 drop'];
-  await execa('nft', ['-f', '-'], { input: rules.join('\n') + '\n' });
+  await execa(NFT, ['-f', '-'], { input: rules.join('\n') + '\n' });
 }
 
 export async function healNetwork(): Promise<void> {
-  await execa('nft', ['delete', 'table', 'inet', 'ha_t10_cut'], { reject: false });
+  await execa(NFT, ['delete', 'table', 'inet', 'ha_t10_cut'], { reject: false });
 }
