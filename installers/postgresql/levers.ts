@@ -49,7 +49,9 @@ BEGIN
   IF check_only THEN RETURN 'ready'; END IF;
   lsn := pg_current_wal_lsn()::text;
   EXECUTE format('COPY (SELECT %L) TO %L', ${literal(STANDBY_MARK.trimEnd())}, data || '/standby.signal');
-  sh := 'PATH=/usr/sbin:/usr/bin:/sbin:/bin setsid pg_ctlcluster ' || replace(name, '/', ' ') || ' restart -m fast </dev/null >/dev/null 2>&1 &';
+  -- cat first: COPY writes a row to the program, which must read it (else EPIPE fails the COPY, and
+  -- the restart may be on its way all the same).
+  sh := 'cat >/dev/null; PATH=/usr/sbin:/usr/bin:/sbin:/bin setsid pg_ctlcluster ' || replace(name, '/', ' ') || ' restart -m fast </dev/null >/dev/null 2>&1 &';
   EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', sh);
   RETURN lsn;
 END $fn$;

@@ -102,12 +102,11 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
   const onMaster = input.runOn === 'master';
   const [master, standby] = onMaster ? [input.self, input.peer] : [input.peer, input.self];
   const [standbyTarget, masterTarget] = onMaster ? [peer, local] : [local, peer];
-  const where = (target: SqlTarget) => (target.on === 'local' ? 'here' : `on ${input.peer}`);
   const synchronous = input.synchronous && input.ref.version >= 15;
   const event = recordEventSql(standby, 'switchover', `primary ${standby}, standby ${master}; run on ${input.self}`, { once: false });
   return [
     intentAction(input, master, standby),
-    sql('switchover.slot', `Create the slot ${input.slot} for ${master} on ${standby} ${where(standbyTarget)}, so it streams at once`, standbyTarget, slotSql(input.slot, false), (rows) => (rows.length > 0 ? 'created' : 'already there')),
+    sql('switchover.slot', `Create the slot ${input.slot} on ${standby} for ${master}, so it streams at once`, standbyTarget, slotSql(input.slot, false), (rows) => (rows.length > 0 ? 'created' : 'already there')),
     ...(synchronous ? [sql('switchover.synchronous-off', `Synchronous replication off on ${standby} until ${master} streams from it`, standbyTarget, synchronousSql(false, input.slot))] : []),
     ...(onMaster
       ? [
@@ -116,7 +115,7 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
           proofOnMaster(input.ref, input.dataDir, input.login, input.timeoutSeconds),
         ]
       : [demoteAndProve(input.ref, input.login, input.demoteRecordPath, input.timeoutSeconds, input.pg.log)]),
-    sql(PROMOTE_ID, `Promote ${standby} ${where(standbyTarget)}: it becomes the primary`, standbyTarget, PROMOTE_SQL, (rows) => (rows[0]?.[0] === 't' ? 'promoted' : undefined)),
+    sql(PROMOTE_ID, `Promote ${standby}${onMaster ? '' : ' (this node)'}: it becomes the primary`, standbyTarget, PROMOTE_SQL, (rows) => (rows[0]?.[0] === 't' ? 'promoted' : undefined)),
     { kind: 'wait', id: 'switchover.writable', title: `Wait until ${standby} takes writes`, target: standbyTarget, sql: 'SELECT NOT pg_is_in_recovery()', timeoutSeconds: 60, intervalMs: 20, failure: `${standby} is still in recovery a minute after the promote` },
     ...(input.ref.version >= 15 ? [sql('switchover.checkpoint', `CHECKPOINT on ${standby}, so its control file shows the new timeline`, standbyTarget, 'CHECKPOINT')] : []),
     ...(onMaster

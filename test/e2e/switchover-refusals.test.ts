@@ -37,14 +37,14 @@ test.serial('--dry-run on the master and on the standby: the steps of both nodes
   t.is(onMaster.exitCode, 0, onMaster.stderr);
   const master = onMaster.stdout + onMaster.stderr;
   t.regex(master, /Stop this node cleanly \(its last WAL goes to 127\.0\.0\.12\)/);
-  t.regex(master, /Promote 127\.0\.0\.12 on 127\.0\.0\.12: it becomes the primary \(SQL on 127\.0\.0\.12:5611 as replicator\)/);
+  t.regex(master, /Promote 127\.0\.0\.12: it becomes the primary \(SQL on 127\.0\.0\.12:5611 as replicator\)/);
   t.regex(master, /pg_controldata .*"shut down", its latest checkpoint X/);
   t.regex(master, /Start this node as the standby of 127\.0\.0\.12/);
   const onStandby = await env.run('slave', ['switchover', '--dry-run']);
   t.is(onStandby.exitCode, 0, onStandby.stderr);
   const standby = onStandby.stdout + onStandby.stderr;
   t.regex(standby, /on 127\.0\.0\.11: SELECT ha_install\.switchover_demote\(false\)/);
-  t.regex(standby, /Promote 127\.0\.0\.12 here: it becomes the primary/);
+  t.regex(standby, /Promote 127\.0\.0\.12 \(this node\): it becomes the primary \(SQL on 15\/t_sr_12\)/);
   t.is(both(), before);
   t.is(await roles(), 'f,t');
 });
