@@ -107,7 +107,7 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
   return [
     intentAction(input, master, standby),
     sql('switchover.slot', `Create the slot ${input.slot} on ${standby} for ${master}, so it streams at once`, standbyTarget, slotSql(input.slot, false), (rows) => (rows.length > 0 ? 'created' : 'already there')),
-    ...(synchronous ? [sql('switchover.synchronous-off', `Synchronous replication off on ${standby} until ${master} streams from it`, standbyTarget, synchronousSql(false, input.slot))] : []),
+    ...(synchronous ? [{ ...sql('switchover.synchronous-off', `Synchronous replication off on ${standby} until ${master} streams from it`, standbyTarget, synchronousSql(false, input.slot)), separately: true }] : []),
     ...(onMaster
       ? [
           serviceAction(input.ref, 'stop', input.init, `Stop this node cleanly (its last WAL goes to ${standby})`, 'switchover.stop'),
@@ -125,7 +125,7 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
         ]
       : [verifyRemoteStandby(input.ref, input.login, input.self)]),
     sql('switchover.drop-old-slot', `Drop the slot ${input.slot} ${master} kept from its time as primary, if any`, masterTarget, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${literal(input.slot)} AND NOT active`, (rows) => (rows.length > 0 ? 'dropped' : 'none there')),
-    ...(synchronous ? [sql('switchover.synchronous-on', `Synchronous replication on ${standby} again: commits wait for ${master}`, standbyTarget, synchronousSql(true, input.slot))] : []),
+    ...(synchronous ? [{ ...sql('switchover.synchronous-on', `Synchronous replication on ${standby} again: commits wait for ${master}`, standbyTarget, synchronousSql(true, input.slot)), separately: true }] : []),
     sql('switchover.record', `Record the switchover in the pair's history on ${standby}`, standbyTarget, event),
     intentDone(input),
   ];

@@ -84,6 +84,11 @@ export interface SqlAction extends Base {
   shown?: string;
   /** The done note from the rows the last statement returned, e.g. "created" or "already there". */
   note?: (rows: string[][]) => string | undefined;
+  /**
+   * Run each statement (separated by `;` and a line break) on its own: several in one query
+   * are one implicit transaction over the network, where ALTER SYSTEM may not run.
+   */
+  separately?: boolean;
 }
 
 /** A service the engine can start, stop, restart, reload or promote; `command` is what a dry run shows. */

@@ -102,7 +102,9 @@ export async function applyAction(action: Exclude<Action, { kind: 'either' }>, c
       return `moved to ${target}`;
     }
     case 'sql': {
-      const rows = await needHandlers(env, 'sql').sql(action.target, action.sql, ctx, action.title);
+      const statements = action.separately ? action.sql.split(/;\n/).filter((text) => text.trim() !== '') : [action.sql];
+      let rows: string[][] = [];
+      for (const statement of statements) rows = await needHandlers(env, 'sql').sql(action.target, statement, ctx, action.title);
       return action.note?.(rows);
     }
     case 'service':

@@ -47,6 +47,8 @@ test('synchronous pairs: off on the node to be promoted before, on again after t
   const order = ids('master', true);
   t.true(order.indexOf('switchover.synchronous-off') < order.indexOf(PROMOTE_ID));
   t.true(order.indexOf('switchover.verify') < order.indexOf('switchover.synchronous-on'));
+  const off = switchoverActions(input('master', true)).find((a) => a.id === 'switchover.synchronous-off');
+  t.like(off, { target: { on: 'peer' }, separately: true }, 'ALTER SYSTEM over the network, outside the implicit transaction of a multi-statement query');
 });
 
 test('the plan depends only on how the run began: a re-run resumes the same journal', (t) => {
