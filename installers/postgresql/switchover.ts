@@ -43,7 +43,8 @@ export interface SwitchoverInput {
 }
 
 /** The promote, idempotent: a node that is the primary already answers true. */
-export const PROMOTE_SQL = 'SELECT CASE WHEN pg_is_in_recovery() THEN pg_promote(wait => true, wait_seconds => 60) ELSE true END';
+/** 20 s: within the 30 s any query on the peer may take (remote.ts), so a lost answer ends in an error, not a hang. */
+export const PROMOTE_SQL = 'SELECT CASE WHEN pg_is_in_recovery() THEN pg_promote(wait => true, wait_seconds => 20) ELSE true END';
 export const PROMOTE_ID = 'switchover.promote';
 
 function intentAction(input: SwitchoverInput, master: string, standby: string): FileAction {

@@ -71,3 +71,32 @@ test.serial('the network cut after the master stopped: the switch is undone (one
   t.is(await role('slave'), 'primary');
   t.deepEqual(await client.lost('slave'), [], 'every acknowledged row is on the primary');
 });
+
+test.serial('the network cut right after the promote: no undo (it could make two primaries), exit 1; a re-run resumes and finishes; no row lost', async (t) => {
+  // 127.0.0.12 is the primary now: switch back, run on 127.0.0.12 (the master), cut once 127.0.0.11 is promoted.
+  const client = new WriteClient(env);
+  await client.start();
+  const run = env.run('slave', ['switchover', '--yes']);
+  const deadline = Date.now() + 30_000;
+  while ((await role('master')) !== 'primary' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  await cutNetwork();
+  const cut = await run;
+  t.is(cut.exitCode, 1, cut.stderr.slice(-3000));
+  t.notRegex(cut.stderr, /The switchover was undone/, 'never undone once the promote began');
+  t.regex(cut.stderr, /The switchover is not finished, and is not undone \(the promote began/);
+  t.is(await primaries(), 1, 'one primary: the promoted one');
+  t.true(existsSync(join(env.nodeDir('slave'), 'switchover-in-progress.json')), 'the note is kept for the re-run');
+  await healNetwork();
+  const rerun = await env.run('slave', ['switchover', '--yes']);
+  t.is(rerun.exitCode, 0, rerun.stderr.slice(-3000));
+  t.regex(rerun.stderr, /resuming where it stopped/);
+  t.regex(rerun.stderr, /done in an earlier, interrupted run/);
+  const before = client.acked().length;
+  await eventually(async () => client.acked().length > before + 20);
+  await client.stop();
+  t.is(await role('master'), 'primary');
+  t.is(await role('slave'), 'standby');
+  t.deepEqual(await client.lost('master'), [], 'every acknowledged row is on the primary');
+  t.true(await eventually(async () => (await client.lost('slave')).length === 0), 'and on its standby');
+  t.is((await env.cli(['status'])).exitCode, 0);
+});

@@ -74,8 +74,13 @@ export const switchoverApplyStep: Step<SwitchoverContext> = {
     try {
       await applyWithJournal(ctx, ctx.plan, journalPath(ctx));
     } catch (error) {
-      if (ctx.runOn === 'master' && !(error instanceof CancelledError) && !promoteBegan(journalPath(ctx))) await undo(ctx, error);
-      throw error;
+      if (error instanceof CancelledError) throw error;
+      if (ctx.runOn === 'master' && !promoteBegan(journalPath(ctx))) await undo(ctx, error);
+      const { peer } = known(ctx);
+      throw new ApplyError(`${error instanceof Error ? error.message.replace(/\.$/, '') : String(error)}. The switchover is not finished, and is not undone (${promoteBegan(journalPath(ctx)) ? 'the promote began: undoing it could make two primaries' : `this node cannot make ${peer.address} a primary again`}).`, {
+        cause: error,
+        nextSteps: [`Once ${peer.address} answers again, run ${commandLine(ctx.invocation, ['switchover'])} on this node: it resumes where this run stopped.`, `Meanwhile: ${commandLine(ctx.invocation, ['status'])}`],
+      });
     }
     await afterSwitch(ctx);
   },
