@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { installInterruptHandlers } from './cli/interrupt.js';
 import { addRunOptions, mergedOptions } from './cli/options.js';
-import { helpEpilogue, promoteHelp, restoreHelp } from './cli/help.js';
+import { helpEpilogue, promoteHelp, restoreHelp, switchoverHelp, teardownHelp } from './cli/help.js';
 import { AbortError, errorDocument, ExitCode, formatError } from './system/errors.js';
 import { version } from './version.js';
 
@@ -65,6 +65,32 @@ addRunOptions(
   .action(async (_options: Flags, command: Command) => {
     const [{ runFlowCommand }, { restoreFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/restore-master.js')]);
     await runFlowCommand(restoreFlow, mergedOptions(command));
+  });
+
+addRunOptions(
+  program
+    .command('switchover')
+    .description('on either node of a healthy pair: swap the roles (the standby becomes the primary, the master its standby), losing nothing')
+    .option('--force', 'replace the --save-answers file if it exists'),
+)
+  .addHelpText('after', switchoverHelp)
+  .action(async (_options: Flags, command: Command) => {
+    const [{ runFlowCommand }, { switchoverFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/switchover.js')]);
+    await runFlowCommand(switchoverFlow, mergedOptions(command));
+  });
+
+addRunOptions(
+  program
+    .command('teardown')
+    .description('back to standalone: remove what the install added for replication (run it on each node); data is never deleted')
+    .option('--keep-data', 'on the standby: promote it to a standalone server with its data (default: stop it, move its data aside, start an empty server)')
+    .option('--keep-role', 'keep the replication role')
+    .option('--force', 'replace the --save-answers file if it exists'),
+)
+  .addHelpText('after', teardownHelp)
+  .action(async (_options: Flags, command: Command) => {
+    const [{ runFlowCommand }, { teardownFlow }] = await Promise.all([import('./cli/flow-command.js'), import('./flows/teardown.js')]);
+    await runFlowCommand(teardownFlow, mergedOptions(command));
   });
 
 const answers = program.command('answers').description('write or check answers files for unattended installs');

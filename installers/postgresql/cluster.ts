@@ -81,7 +81,8 @@ export function readPostmasterPid(dataDir: string): PostmasterPid | undefined {
 export function postmasterAlive(dataDir: string): boolean {
   const pid = readPostmasterPid(dataDir)?.pid;
   try {
-    return pid !== undefined && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+    // A postmaster killed with -9 stays a zombie until its parent reaps it: dead all the same.
+    return pid !== undefined && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false; // no such process
   }

@@ -104,6 +104,7 @@ export function confAction(ctx: PostgresqlContext): FileAction {
     }),
     mode: 0o644,
     owner: 'postgres',
+    creates: [{ kind: 'conf', path: confFilePath(ref) }],
   };
 }
 
@@ -119,6 +120,7 @@ export function hbaAction(ctx: PostgresqlContext): BlockAction {
     marker: HBA_MARKER,
     content: hbaBlock(ctx.answers.replicationUser, peer, { agent: { role: AGENT_ROLE, map: AGENT_IDENT_MAP }, balancer }),
     position: 'top',
+    creates: [{ kind: 'block', path: hbaPath(ref), marker: HBA_MARKER }],
   };
 }
 
@@ -151,5 +153,6 @@ export function pgpassAction(ctx: PostgresqlContext): FileAction {
     mode: 0o600,
     owner: 'postgres',
     secret: true,
+    creates: [{ kind: 'pgpass', path, entries: entries.map(({ host, port, user }) => ({ host, port, user })) }],
   };
 }

@@ -9,7 +9,7 @@ import { ident, literal } from './sql.js';
  */
 
 /** The events that change who does what; the rest are markers. */
-export const roleEvents = ['installed', 'promoted', 'restored', 'switchover'] as const;
+export const roleEvents = ['installed', 'promoted', 'restored', 'switchover', 'teardown'] as const;
 
 export function eventsSql(user: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ha_install;

@@ -74,7 +74,16 @@ export const postgresqlFields: FieldSpec[] = [
     type: 'integer',
     min: 0,
     max: 3600,
-    description: 'promote: how long to let the standby replay the WAL it has received before it becomes the primary',
+    description: 'promote and switchover: how long to let the standby replay the WAL it has received before it becomes the primary',
     default: 60,
+  }),
+  defineField({
+    key: 'recovery.max-lag-mb',
+    prop: 'maxLagMb',
+    type: 'integer',
+    min: 0,
+    max: 1048576,
+    description: 'switchover: refused while the standby is further behind its master than this many MB of WAL',
+    default: 16,
   }),
 ];

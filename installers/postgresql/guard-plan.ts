@@ -59,6 +59,7 @@ export function runtimeStep(runtime: Runtime): StepAction {
     id: 'ha-install.runtime',
     title: `Install this ha-install build in ${runtime.dir}`,
     detail: ['bin/, dist/, templates/ and package.json of this build, copied once; the start guard runs it from there'],
+    creates: [{ kind: 'runtime', dir: runtime.dir }],
     run: async () => installRuntime(runtime),
   };
 }
@@ -73,6 +74,7 @@ export async function guardActions(ctx: PostgresqlContext, cluster: Cluster): Pr
     path: guardConfigPath(ref),
     content: JSON.stringify(guardConfig(ctx, cluster, runtime), null, 2) + '\n',
     mode: 0o644,
+    creates: [{ kind: 'file', path: guardConfigPath(ref) }],
   };
   const script: FileAction = {
     kind: 'file',
@@ -81,6 +83,7 @@ export async function guardActions(ctx: PostgresqlContext, cluster: Cluster): Pr
     path: guardScriptPath(ref),
     content: guardScript(ref, cluster.dataDir, runtime),
     mode: 0o755,
+    creates: [{ kind: 'file', path: guardScriptPath(ref) }],
   };
   const pgCtl: BlockAction = {
     kind: 'block',
@@ -90,6 +93,7 @@ export async function guardActions(ctx: PostgresqlContext, cluster: Cluster): Pr
     marker: GUARD_MARKER,
     content: `pg_ctl_options = '-p ${guardScriptPath(ref)}'`,
     position: 'bottom',
+    creates: [{ kind: 'block', path: pgCtlConfPath(ref), marker: GUARD_MARKER }],
   };
   return [runtimeStep(runtime), config, script, pgCtl];
 }

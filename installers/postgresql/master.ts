@@ -7,6 +7,7 @@ import { agentActions, agentRoleAction, agentRoleRow } from '../agent/plan.js';
 import { monitorActions } from '../monitor/plan.js';
 import { eventsSql, recordEventSql } from './events.js';
 import { guardActions } from './guard-plan.js';
+import { leversAction } from './levers.js';
 import { scramMatches, scramVerifier } from './scram.js';
 import { foreignRoleFix, ROLE_MARKER } from './names.js';
 import { ident, literal, localTarget, sqlOn, sqlValue } from './sql.js';
@@ -26,6 +27,7 @@ function roleStep(ctx: PostgresqlContext, ref: ClusterRef): StepAction {
     kind: 'step',
     id: 'postgresql.role',
     title: `Create or update the replication role ${user}`,
+    creates: [{ kind: 'role', cluster: `${ref.version}/${ref.name}`, name: user }],
     detail: [`${user}: LOGIN REPLICATION, password set as a SCRAM-SHA-256 verifier (the password itself never reaches the server)`],
     run: async ({ log, progress }) => {
       const password = backupPassword(ctx.answers);
@@ -101,6 +103,7 @@ function slotAction(ctx: PostgresqlContext, ref: ClusterRef): SqlAction {
     id: 'postgresql.slot',
     title: `Create the replication slot ${slot} (if missing)`,
     target: localTarget(ref),
+    creates: [{ kind: 'slot', cluster: `${ref.version}/${ref.name}`, name: slot }],
     sql: slotSql(slot, false),
     note: (rows) => (rows.length > 0 ? 'created' : 'already there'),
   };
@@ -120,6 +123,7 @@ export async function planMaster(ctx: PostgresqlContext): Promise<Action[]> {
     roleStep(ctx, ref),
     grantsAction(ctx, ref),
     eventsAction(ctx, ref),
+    leversAction(ref, ctx.answers.replicationUser),
     slotAction(ctx, ref),
     ...(await synchronousActions(ctx, cluster, ctx.answers.synchronous)),
     agentRoleAction(ref),

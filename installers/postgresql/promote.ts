@@ -115,7 +115,10 @@ export function promoteActions(input: PromoteInput): Action[] {
       failure: 'the node is still in recovery a minute after the promote',
     },
     sql('postgresql.checkpoint', 'CHECKPOINT at once, so the old master can rewind onto this timeline', 'CHECKPOINT'),
-    sql('postgresql.slot-for-peer', `Create the slot ${input.slot} for the old master ${input.peer} (reserving WAL from now)`, slotSql(input.slot, true), (rows) => (rows.length > 0 ? 'created' : 'already there')),
+    {
+      ...sql('postgresql.slot-for-peer', `Create the slot ${input.slot} for the old master ${input.peer} (reserving WAL from now)`, slotSql(input.slot, true), (rows) => (rows.length > 0 ? 'created' : 'already there')),
+      creates: [{ kind: 'slot', cluster: `${input.ref.version}/${input.ref.name}`, name: input.slot }],
+    },
     ...liftRuntimeFenceActions(input.ref),
     sql(
       'postgresql.record-promote',

@@ -19,6 +19,8 @@ export interface PeerLogin {
   /** Leave from this local address (tests connecting as an outsider from 127.0.0.13). */
   localAddress?: string;
   timeoutMs?: number;
+  /** How long one query may take: a network that drops packets (not refuses them) would otherwise hang the run for good. */
+  queryTimeoutMs?: number;
 }
 
 /** net.Socket that binds its local end first: node-postgres calls connect(port, host). */
@@ -45,6 +47,7 @@ export async function withPeer<T>(login: PeerLogin, work: (client: Client) => Pr
     database: login.database ?? 'postgres',
     application_name: 'ha-install',
     connectionTimeoutMillis: login.timeoutMs ?? 10_000,
+    query_timeout: login.queryTimeoutMs ?? 30_000,
     ...(login.replication ? { replication: 'true' } : {}),
     ...(login.localAddress ? { stream: () => new BoundSocket(login.localAddress!) } : {}),
   } as ClientConfig);
@@ -55,7 +58,9 @@ export async function withPeer<T>(login: PeerLogin, work: (client: Client) => Pr
     await client.connect();
     return await work(client);
   } finally {
-    await client.end().catch(() => undefined);
+    // end() on a connection the server already closed (a session ended by a shutdown) may never settle.
+    await Promise.race([client.end().catch(() => undefined), delay(1000, undefined, { ref: false })]);
+    (client as unknown as { connection?: { stream?: net.Socket } }).connection?.stream?.destroy();
   }
 }
 

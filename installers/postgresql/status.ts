@@ -7,8 +7,8 @@ import { readFence } from './fence.js';
 /** One node's view of the pair, for `ha-install status` (and `--json`). */
 export interface NodeStatus {
   cluster: string;
-  /** `balancer`: a mode 4 node, which runs no PostgreSQL of its own. */
-  role: 'primary' | 'standby' | 'down' | 'balancer';
+  /** `balancer`: a mode 4 node, which runs no PostgreSQL of its own; `standalone`: after teardown. */
+  role: 'primary' | 'standby' | 'down' | 'balancer' | 'standalone';
   /** The other node as PostgreSQL sees it: the standby's address, or the master this standby streams from. */
   peer?: string;
   /** walsender state on a primary (`streaming`, `catchup`...), walreceiver status on a standby; undefined: none. */
@@ -72,6 +72,16 @@ async function standbyStatus(cluster: Cluster, status: NodeStatus, log: Logger):
   status.lagBytes = num(lag?.[0]);
   status.lagSeconds = num(lag?.[1]);
   if (status.replication !== 'streaming') status.problems.push(receiver ? `the walreceiver is ${status.replication}` : 'not connected to a master');
+}
+
+/** A node after teardown: a server of its own, healthy when it runs and is not in recovery. */
+export async function readStandalone(ref: ClusterRef, log: Logger): Promise<NodeStatus> {
+  const cluster = await describeCluster(ref, log);
+  const status: NodeStatus = { cluster: `${cluster.version}/${cluster.name}`, role: cluster.running && !cluster.inRecovery ? 'standalone' : 'down', healthy: false, problems: [] };
+  if (!cluster.running) status.problems.push(cluster.exists ? 'PostgreSQL is not running' : 'the cluster does not exist');
+  else if (cluster.inRecovery) status.problems.push('it is still in recovery (a standby): run teardown again');
+  status.healthy = status.problems.length === 0;
+  return status;
 }
 
 /** Reads the local cluster's role, replication, lag, slot, timeline and the last ha_install event. */

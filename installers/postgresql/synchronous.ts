@@ -25,6 +25,7 @@ export function synchronousAction(target: SqlTarget, on: boolean, slot: string, 
     title: on ? `Synchronous replication: commits wait for the standby ${slot}` : 'Asynchronous replication: commits do not wait for a standby',
     target,
     sql: synchronousSql(on, slot),
+    separately: true, // ALTER SYSTEM on the peer: not in the implicit transaction of a multi-statement query
   };
 }
 

@@ -9,7 +9,7 @@
 export const modes = ['standalone', 'master', 'slave', 'load-balancer'] as const;
 
 /** The commands that run a flow; an answer may be required by one and not by another. */
-export type CommandName = 'install' | 'promote' | 'restore-master' | 'service';
+export type CommandName = 'install' | 'promote' | 'restore-master' | 'service' | 'switchover' | 'teardown';
 export type Mode = (typeof modes)[number];
 
 /** Modes that are half of a pair (the load balancer fronts one). */
@@ -73,6 +73,7 @@ export interface Answers {
   witnessPort: number;
   eventScript: string | undefined;
   eventTimeoutSeconds: number;
+  maxLagMb: number;
 }
 
 export type AnswerKey = keyof Answers;

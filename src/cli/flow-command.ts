@@ -18,6 +18,8 @@ export function runOptions(flags: FlowFlags): RunOptions {
     force: flags.force === true,
     reason: flags.reason as string | undefined,
     clone: flags.clone === true,
+    keepData: flags.keepData === true,
+    keepRole: flags.keepRole === true,
   };
 }
 

@@ -19,6 +19,8 @@ Examples:
   sudo ha-install promote                      on the slave, when the master is dead
   sudo ha-install restore-master --master-ip 192.168.0.118
                                                on the old master: back as the standby
+  sudo ha-install switchover                   swap the roles (either node), nothing lost
+  sudo ha-install teardown --keep-data         back to standalone, keeping the data
   sudo ha-install demo                         a local pair on 127.0.0.11/12, HAProxy on 127.0.0.10
   sudo ha-install --mode 4 --master-ip 192.168.0.137 --slave-ip 192.168.0.118 --balancer-ip 192.168.0.140
                                                the load balancer, on 192.168.0.140
@@ -60,4 +62,38 @@ here and will be discarded; then the plan.
 Apply: stop PostgreSQL cleanly, pg_rewind from the new master (or, when that is
 impossible or fails, or with --clone, a full clone; the old data directory is
 moved aside, never deleted), start as a hot standby, prove it with a marker row.
+`;
+
+export const switchoverHelp = `
+Run it on either node of a healthy pair. Before any change it checks: both
+nodes answer, one primary and one standby of the same system, the standby
+streams and is at most recovery.max-lag-mb behind (default 16), and the peer
+lets this node do what it needs there (promote it, or ask it to step down).
+--dry-run prints the steps for both nodes. No password is asked: the one the
+install stored is used.
+On the master: stop cleanly (its last WAL is shipped), prove with
+pg_controldata that the standby replayed past the shutdown checkpoint, promote
+the standby, start this node as its standby, prove streaming with a marker
+row, record the event.
+On the standby: ask the master to step down (it restarts read-only), prove the
+same from its checkpoint, promote this node, prove the old master streams.
+If the run on the master fails before the promote, it is undone (this node is
+the primary again); after that, or after an interruption, run it again: it
+resumes.
+Exit codes: 0 switched, 1 failed or undone (see the message), 2 refused, 130
+Ctrl-C.
+`;
+
+export const teardownHelp = `
+Run it on each node: it removes what the install recorded (the inventory in
+the state folder) and nothing else: the pg_hba block, the start guard, the
+.pgpass lines, the switchover function, the standby settings of the conf.d
+file, the slot and the replication role (--keep-role keeps it), synchronous
+replication.
+On the standby the default is to stop it, move its data directory aside (never
+deleted) and start an empty server in its place; --keep-data promotes it to a
+standalone server with its data instead. Every removed file is backed up
+first.
+Afterwards both servers start on their own and \`status\` says standalone; a
+second teardown finds nothing to do (exit 0).
 `;

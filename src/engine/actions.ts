@@ -1,4 +1,5 @@
 import type { Logger } from '../system/log.js';
+import type { InventoryItem } from './inventory.js';
 
 /**
  * A plan is data: installers return actions, the engine applies them. Each action has a
@@ -10,6 +11,10 @@ import type { Logger } from '../system/log.js';
 interface Base {
   id: string;
   title: string;
+  /** What this action creates, recorded in the node's inventory once it is done (teardown reads it). */
+  creates?: InventoryItem[];
+  /** Inventory keys (inventory.ts itemKey) this action removes: forgotten once it is done. */
+  removes?: string[];
 }
 
 /** Write a whole file (backed up first if it exists). `secret`: content never shown or logged. */
@@ -52,6 +57,16 @@ export interface CommandAction extends Base {
   timeoutMs?: number;
 }
 
+/**
+ * Remove what ha-install wrote: a whole file, or (with `marker`) one marked block of a file that
+ * is not ours. Backed up first; nothing there is "nothing to remove", so a re-run changes nothing.
+ */
+export interface RemoveAction extends Base {
+  kind: 'remove';
+  path: string;
+  marker?: string;
+}
+
 /** Move a path aside to `<path>.ha-install-<stamp>` (never delete): an existing data directory. */
 export interface MoveAsideAction extends Base {
   kind: 'move-aside';
@@ -75,6 +90,11 @@ export interface SqlAction extends Base {
   shown?: string;
   /** The done note from the rows the last statement returned, e.g. "created" or "already there". */
   note?: (rows: string[][]) => string | undefined;
+  /**
+   * Run each statement (separated by `;` and a line break) on its own: several in one query
+   * are one implicit transaction over the network, where ALTER SYSTEM may not run.
+   */
+  separately?: boolean;
 }
 
 /**
@@ -143,7 +163,7 @@ export interface StepAction extends Base {
   run: (ctx: ApplyContext) => Promise<string | void>;
 }
 
-export type Action = FileAction | BlockAction | CommandAction | MoveAsideAction | SqlAction | ServiceAction | WaitAction | EitherAction | StepAction;
+export type Action = FileAction | BlockAction | RemoveAction | CommandAction | MoveAsideAction | SqlAction | ServiceAction | WaitAction | EitherAction | StepAction;
 
 export interface Plan {
   title: string;

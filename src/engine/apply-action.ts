@@ -3,7 +3,7 @@ import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Action, ActionHandlers, ApplyContext, WaitAction } from './actions.js';
-import { replaceBlock } from './text.js';
+import { removeBlock, replaceBlock } from './text.js';
 import { run } from '../system/exec.js';
 import { ApplyError } from '../system/errors.js';
 import { userIds } from '../system/users.js';
@@ -81,6 +81,20 @@ export async function applyAction(action: Exclude<Action, { kind: 'either' }>, c
       await writeFile(action.path, after); // in place: keeps the file's owner and mode
       return 'updated';
     }
+    case 'remove': {
+      if (!existsSync(action.path)) return 'nothing to remove';
+      if (action.marker === undefined) {
+        await ctx.backup(action.path);
+        await rm(action.path);
+        return 'removed (backed up)';
+      }
+      const before = await readFile(action.path, 'utf8');
+      const after = removeBlock(before, action.marker);
+      if (after === before) return 'nothing to remove';
+      await ctx.backup(action.path);
+      await writeFile(action.path, after); // in place: keeps the file's owner and mode
+      return 'removed (backed up)';
+    }
     case 'command': {
       const parse = action.progress;
       const onOutput = parse
@@ -100,7 +114,9 @@ export async function applyAction(action: Exclude<Action, { kind: 'either' }>, c
       return `moved to ${target}`;
     }
     case 'sql': {
-      const rows = await needHandlers(env, 'sql').sql(action.target, action.sql, ctx, action.title);
+      const statements = action.separately ? action.sql.split(/;\n/).filter((text) => text.trim() !== '') : [action.sql];
+      let rows: string[][] = [];
+      for (const statement of statements) rows = await needHandlers(env, 'sql').sql(action.target, statement, ctx, action.title);
       return action.note?.(rows);
     }
     case 'service':

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Action, Plan, SqlTarget } from './actions.js';
 import { describeCommand } from '../system/exec.js';
-import { replaceBlock, unifiedDiff } from './text.js';
+import { removeBlock, replaceBlock, unifiedDiff } from './text.js';
 
 function current(path: string): string | undefined {
   try {
@@ -27,6 +27,8 @@ export function actionLine(action: Action): string {
     }
     case 'block':
       return `${action.title}: ${action.path.includes('/') && action.title.includes(action.path) ? '' : `${action.path}, `}block "# BEGIN ${action.marker}"`;
+    case 'remove':
+      return action.marker === undefined ? `${action.title} (backed up first)` : `${action.title}: ${action.path}, block "# BEGIN ${action.marker}" (backed up first)`;
     case 'command':
       return `${action.title}: ${action.user ? `as ${action.user}: ` : ''}${describeCommand(action.argv)}`;
     case 'move-aside':
@@ -78,6 +80,11 @@ export function actionDiff(action: Action): string {
   if (action.kind === 'block') {
     const before = current(action.path) ?? '';
     return unifiedDiff(action.path, before, replaceBlock(before, action.marker, action.content, action.position)) || `${action.path}: unchanged`;
+  }
+  if (action.kind === 'remove') {
+    const before = current(action.path);
+    if (before === undefined) return `${action.path}: nothing to remove`;
+    return action.marker === undefined ? `${action.path}: removed (a backup is kept)` : unifiedDiff(action.path, before, removeBlock(before, action.marker)) || `${action.path}: unchanged`;
   }
   if (action.kind === 'either') return [...action.first, ...action.otherwise].map(actionDiff).filter((d) => d !== '').join('\n\n');
   return '';

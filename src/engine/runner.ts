@@ -1,6 +1,7 @@
 import type { Action, ActionHandlers, ApplyContext, EitherAction, Plan, ProgressEvent } from './actions.js';
 import { applyAction } from './apply-action.js';
 import type { BackupStore } from './backups.js';
+import type { Inventory } from './inventory.js';
 import type { Journal } from './journal.js';
 import type { Logger } from '../system/log.js';
 import { AbortError, ApplyError, InputError, formatProblem } from '../system/errors.js';
@@ -15,6 +16,8 @@ export interface RunnerOptions {
   stamp: string;
   /** How SQL and service actions run (the PostgreSQL installer's); plans without them need none. */
   handlers?: ActionHandlers;
+  /** Where what actions create (and remove) is recorded, for teardown. */
+  inventory?: Inventory;
 }
 
 /** Outcomes that mean the action found everything in place. */
@@ -66,6 +69,8 @@ async function runOne(action: Exclude<Action, { kind: 'either' }>, at: Position,
     const note = await applyAction(action, ctx, { handlers: options.handlers, stamp: options.stamp });
     if (note === undefined || !UNCHANGED.has(note)) changed.add(action.id);
     journal.markDone(action.id);
+    for (const item of action.creates ?? []) options.inventory?.record(item);
+    for (const key of action.removes ?? []) options.inventory?.forget(key);
     log.info(`done: ${action.title}${note ? ` (${note})` : ''}`);
     onEvent({ type: 'done', id: action.id, title: action.title, note });
   } catch (error) {

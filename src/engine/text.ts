@@ -24,6 +24,16 @@ export function replaceBlock(text: string, marker: string, content: string, posi
   return (text === '' || text.endsWith('\n') ? text : `${text}\n`) + block;
 }
 
+/** The text without the block `# BEGIN marker` ... `# END marker` (unchanged when it has none). */
+export function removeBlock(text: string, marker: string): string {
+  const { begin, end } = blockMarkers(marker);
+  const lines = text.split('\n');
+  const start = lines.indexOf(begin);
+  const stop = start === -1 ? -1 : lines.indexOf(end, start);
+  if (start === -1 || stop === -1) return text;
+  return [...lines.slice(0, start), ...lines.slice(stop + 1)].join('\n');
+}
+
 type Op = { kind: ' ' | '-' | '+'; line: string };
 
 function diffLines(a: string[], b: string[]): Op[] {

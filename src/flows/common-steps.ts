@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Plan } from '../engine/actions.js';
 import { BackupStore } from '../engine/backups.js';
+import { Inventory, inventoryPath } from '../engine/inventory.js';
 import { Journal } from '../engine/journal.js';
 import { renderPlan } from '../engine/plan-printer.js';
 import { applyPlan } from '../engine/runner.js';
@@ -50,6 +51,7 @@ export async function applyWithJournal(ctx: FlowContext, plan: Plan, journal: st
     stamp: ctx.stamp,
     secrets: ctx.secrets,
     handlers: installerHandlers,
+    inventory: new Inventory(inventoryPath(ctx.options.stateDir), ctx.command),
     onEvent: (event) => ctx.ui.progress(event),
   });
   return backups;

@@ -32,6 +32,10 @@ export interface RunOptions {
    * master would cost a connect timeout of the failover's few seconds).
    */
   automatic?: string;
+  /** teardown on the standby: promote it to a standalone server with its data, instead of moving the data aside. */
+  keepData?: boolean;
+  /** teardown: keep the replication role. */
+  keepRole?: boolean;
 }
 
 /**

@@ -50,7 +50,7 @@ const bytes = (n: number | undefined) =>
 
 function roleText(status: NodeStatus): string {
   if (status.fenced) return `${status.role}, FENCED (${status.fenced.source === 'runtime' ? 'the agent answers 503: no client gets here' : 'read-only'})`;
-  return status.role === 'primary' ? 'primary (writable)' : status.role;
+  return status.role === 'primary' ? 'primary (writable)' : status.role === 'standalone' ? 'standalone (a server of its own, no pair)' : status.role;
 }
 
 function peerText(peer: PeerSummary | undefined, status: NodeStatus): string {
@@ -98,6 +98,7 @@ export function statusText(report: StatusReport): string {
     for (const problem of node.status.problems) lines.push(`    problem      ${problem}`);
     if (node.status.fenced?.restore) lines.push(`    next step    ${node.status.fenced.restore}`);
   }
-  lines.push('', report.healthy ? 'The pair is healthy.' : 'The pair is NOT healthy (exit code 1).');
+  const standalone = report.nodes.length > 0 && report.nodes.every((n) => n.installedAs === 'standalone');
+  lines.push('', standalone ? (report.healthy ? 'Standalone: no pair; every server runs on its own.' : 'Standalone, and NOT healthy (exit code 1).') : report.healthy ? 'The pair is healthy.' : 'The pair is NOT healthy (exit code 1).');
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readPeer } from '../../installers/postgresql/live.js';
 import { passwordFor } from '../../installers/postgresql/pgpass.js';
-import { readStatus } from '../../installers/postgresql/status.js';
+import { readStandalone, readStatus } from '../../installers/postgresql/status.js';
 import { InputError } from '../system/errors.js';
 import { asRoot } from '../system/invocation.js';
 import type { Logger } from '../system/log.js';
@@ -79,6 +79,10 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
         const status = { cluster: '-', role: 'down' as const, healthy: true, problems: [] };
         return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
       }
+      if (state.installedAs === 'standalone') {
+        const status = await readStandalone({ version: state.pgVersion, name: state.pgCluster }, log);
+        return { name, address: state.self, installedAs: state.installedAs, status, history: state.history };
+      }
       const [status, peer] = await Promise.all([
         readStatus({ cluster: { version: state.pgVersion!, name: state.pgCluster! }, slotName: state.slotName, log }),
         peerSummary(state),
@@ -88,6 +92,10 @@ export async function collectStatus(stateDir: string, log: Logger): Promise<Stat
       // Two primaries of one pair is the split brain the tool exists to prevent: say it loudly.
       if (status.role === 'primary' && peer?.role === 'primary' && peer.sameSystem !== false) {
         status.problems.unshift(`TWO PRIMARIES: ${peer.address} is a primary too (timeline ${peer.timeline ?? '?'}, this node ${status.timeline ?? '?'})`);
+        status.healthy = false;
+      }
+      if (status.role === 'standby' && peer?.role === 'standby') {
+        status.problems.unshift(`NO PRIMARY: ${peer.address} is a standby too (a switchover that did not finish: run it again)`);
         status.healthy = false;
       }
       return { name, address: state.self, installedAs: state.installedAs, status, peer, services, history: state.history, events };

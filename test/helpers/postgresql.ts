@@ -64,6 +64,7 @@ export function pairAnswers(overrides: Partial<Answers>): Answers {
     haproxyConfig: '/etc/haproxy/haproxy.cfg',
     haproxyTemplate: undefined,
     openFirewall: true,
+    maxLagMb: 16,
     ...overrides,
   };
 }
