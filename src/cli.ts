@@ -132,11 +132,12 @@ const demo = addRunOptions(
     .option('--stats-port <port>', 'HAProxy\'s stats page on 127.0.0.10', '7000')
     .option('--witness-port <port>', 'the failover witness\'s port on 127.0.0.10', '25433')
     .option('--manual-failover', 'no failover monitor: when the master dies, the slave waits for `promote`')
-    .option('--synchronous', 'synchronous replication: no acknowledged commit lost on failover'),
+    .option('--synchronous', 'synchronous replication: no acknowledged commit lost on failover')
+    .option('--event-script <path>', 'a script both monitors run on each event (Failover, StandbyOffline, ManualSwitch, RaiseAlarm, ClearAlarm), as events.script'),
   { answersFlags: false },
 ).action(async (_options: Flags, command: Command) => {
   const { runDemo } = await import('./cli/run-status.js');
-  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string; balancerPort: string; agentPort: string; statsPort: string; witnessPort: string; manualFailover?: boolean; synchronous?: boolean };
+  const options = mergedOptions(command) as { stateDir: string; logDir: string; down?: boolean; port: string; clusterPrefix: string; balancerPort: string; agentPort: string; statsPort: string; witnessPort: string; manualFailover?: boolean; synchronous?: boolean; eventScript?: string };
   await runDemo({ ...options, down: Boolean(options.down), manualFailover: Boolean(options.manualFailover), synchronous: Boolean(options.synchronous) });
 });
 demo

@@ -95,6 +95,7 @@ export function agentActions(ctx: PostgresqlContext, cluster: Cluster, runtime =
     path: agentConfigPath(ref),
     content: JSON.stringify(agentConfig(ctx, cluster), null, 2) + '\n',
     mode: 0o644,
+    creates: [{ kind: 'file', path: agentConfigPath(ref) }],
   };
   return [config, ...serviceActions(agentSpec(ctx, runtime), { init: ctx.facts.init, runtime, restartOn: [config.id] })];
 }

@@ -66,6 +66,10 @@ export class Probe {
   }
 
   read(): Promise<NodeView> {
+    // The kernel's word is checked before joining a probe in flight: one that started just
+    // before a SIGSTOP (HAProxy asks every few hundred ms) would still answer "up".
+    const down = postmasterProblem(this.config.dataDir);
+    if (down) return Promise.resolve({ up: false, problem: down, fence: this.fence() });
     this.inFlight ??= this.probe().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }

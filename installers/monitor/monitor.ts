@@ -38,7 +38,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
   const gateway = await defaultGateway();
   const targets = [...(gateway ? [gateway] : []), ...config.pingTargets];
   const start = Date.now();
-  const s: { primarySeen: number; failures: number; standbySeen: number; witnessSeen: number; networkSeen: number; consulted: string; standbyOffline: boolean; notStreamingSince?: number; replicationAlarm: boolean; promoteAgainAt: number } = {
+  const s: { primarySeen: number; failures: number; standbySeen: number; witnessSeen: number; networkSeen: number; consulted: string; standbyOffline: boolean; notStreamingSince?: number; replicationAlarm: boolean; promoteAgainAt: number; armed: boolean } = {
     primarySeen: start,
     failures: 0,
     standbySeen: start,
@@ -48,6 +48,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
     standbyOffline: false,
     replicationAlarm: false,
     promoteAgainAt: 0,
+    armed: false,
   };
   let running = true;
 
@@ -120,7 +121,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
       config.witness ? Promise.resolve<OwnNetwork>('nothing to ask') : network(),
     ]);
     const now = Date.now();
-    if (standby.answered) s.standbySeen = now;
+    if (standby.answered) [s.standbySeen, s.armed] = [now, true];
     if (witness?.status === 200) s.witnessSeen = now;
     if (own === 'answers') s.networkSeen = now;
     // A peer that is a primary on a newer timeline was promoted past this node (a stall that
@@ -129,6 +130,11 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
       standby.answered && standby.role === 'primary' && standby.running && standby.timeline !== undefined && self.timeline !== undefined && standby.timeline > self.timeline
         ? `timeline ${standby.timeline}, this node's ${self.timeline}`
         : undefined;
+    // A primary that has not seen its standby since it started (a master installed before its
+    // slave, a monitor restarted) has no pair to lose yet: it neither fences nor raises
+    // StandbyOffline until the standby has answered once. A restart while cut off is the
+    // start guard's (it asks the peer before PostgreSQL starts), not this.
+    if (!s.armed && !promoted) return;
     const verdict = fenceVerdict(
       { now, standbyLastSeen: s.standbySeen, witnessLastSeen: config.witness ? s.witnessSeen : undefined, networkLastSeen: !config.witness && targets.length > 0 ? s.networkSeen : undefined, peerPromoted: promoted },
       timings,
@@ -151,12 +157,14 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
     while (running) {
       const turnStarted = Date.now();
       try {
-        const self = await lookAtAgent(config.agent.host, config.agent.port, '/health', timings.checkTimeoutMs);
+        // From this node's own address too: where a route gives another source (the demo's loopback
+        // pair does), a cut between the nodes must not look like this node's own agent gone.
+        const self = await lookAtAgent(config.agent.host, config.agent.port, '/health', timings.checkTimeoutMs, config.self);
         const now = self.answered && self.running ? `${self.role}${self.fenced ? ' fenced' : ''}` : 'not running';
         if (now !== role) {
           hooks.say(`this node is ${now}${role ? ` (was ${role})` : ''}`);
           // A new role starts with a clean slate: what was unseen before says nothing now.
-          Object.assign(s, { primarySeen: turnStarted, failures: 0, standbySeen: turnStarted, witnessSeen: turnStarted, networkSeen: turnStarted, consulted: '', notStreamingSince: undefined });
+          Object.assign(s, { primarySeen: turnStarted, failures: 0, standbySeen: turnStarted, witnessSeen: turnStarted, networkSeen: turnStarted, consulted: '', notStreamingSince: undefined, armed: false });
           role = now;
         }
         if (self.answered && self.running && !self.fenced) {

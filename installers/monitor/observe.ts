@@ -125,9 +125,15 @@ export class PeerDatabase {
     return client;
   }
 
+  /**
+   * Never waits for the peer: across a cut that drops packets a polite end() waits for an
+   * answer that does not come, and the monitor's loop with it. The socket goes now.
+   */
   async drop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => undefined);
+    if (!client) return;
+    client.end().catch(() => undefined);
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }

@@ -81,6 +81,7 @@ export function monitorActions(ctx: PostgresqlContext, cluster: Cluster, runtime
     path: monitorConfigPath(ref),
     content: JSON.stringify(monitorConfig(ctx, cluster, runtime), null, 2) + '\n',
     mode: 0o644,
+    creates: [{ kind: 'file', path: monitorConfigPath(ref) }],
   };
   return [config, ...serviceActions(monitorSpec(ctx, runtime), { init: ctx.facts.init, runtime, restartOn: [config.id] })];
 }
@@ -120,8 +121,8 @@ export function witnessActions(answers: Answers, options: { init: 'systemd' | 'n
     name,
     description: `ha-install failover witness for the pair ${answers.masterIp} and ${answers.slaveIp}, on ${answers.balancerIp}:${answers.witnessPort}`,
     argv: [...options.runtime.argv, 'witness', path],
-    // It only looks and answers: no privilege needed.
-    user: 'nobody',
+    // Root only to read its settings next to HAProxy's; it drops to nobody once they are read (src/cli/run-monitor.ts).
+    user: 'root',
     log: join(options.logDir, `${name}.log`),
     ready: { host: answers.balancerIp!, port: answers.witnessPort },
   };

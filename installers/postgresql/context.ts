@@ -135,6 +135,7 @@ export function identAction(ctx: PostgresqlContext): BlockAction {
     marker: HBA_MARKER,
     content: identBlock(AGENT_IDENT_MAP, AGENT_ROLE),
     position: 'bottom',
+    creates: [{ kind: 'block', path: identPath(ref), marker: HBA_MARKER }],
   };
 }
 

@@ -33,6 +33,8 @@ export interface DemoOptions {
   automatic: boolean;
   /** Synchronous replication: no acknowledged commit lost on failover. */
   synchronous: boolean;
+  /** The event script both monitors run (answers' events.script). */
+  eventScript?: string;
   extraAddresses?: string[];
 }
 
@@ -45,6 +47,7 @@ export interface DemoPorts {
   witnessPort?: number;
   automatic?: boolean;
   synchronous?: boolean;
+  eventScript?: string;
 }
 
 export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOptions => ({
@@ -60,6 +63,7 @@ export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOpti
   witnessPort: options.witnessPort ?? 25433,
   automatic: options.automatic ?? true,
   synchronous: options.synchronous ?? false,
+  ...(options.eventScript ? { eventScript: options.eventScript } : {}),
 });
 
 export interface DemoState {

@@ -126,6 +126,6 @@ export function switchoverChecks(facts: SwitchoverFacts, input: { self: string; 
     verdict: facts.leverProblem ? 'fail' : 'ok',
     fix: facts.leverProblem ? (/systemd/.test(facts.leverProblem) ? `run ha-install switchover on the master ${input.peer} instead` : 'run the master install again on the current master (it changes nothing in place and adds the switchover grants)') : undefined,
   });
-  rows.push({ name: 'balancer', measured: 'none managed by ha-install yet', required: 'healthy, when ha-install manages one', verdict: 'info' });
+  rows.push({ name: 'balancer', measured: 'HAProxy follows the health agents: it sends clients to the new primary within its next checks', required: '-', verdict: 'info' });
   return rows;
 }

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Action } from '../../src/engine/actions.js';
 import { itemKey, type InventoryEntry, type InventoryItem } from '../../src/engine/inventory.js';
 import { pgpassFields } from './file-formats.js';
+import { removeServiceAction } from '../services/plan.js';
+import type { Runtime } from '../../src/system/runtime.js';
 
 /**
  * Teardown's file side: one action per thing the inventory lists, each backed up before it
@@ -62,13 +64,27 @@ function removalOf(entry: InventoryEntry): Action[] {
         },
       ];
     case 'service':
-      return [
-        { kind: 'command', id: `teardown.${itemKey(item)}.stop`, title: `Stop and disable the service ${item.name}`, argv: ['systemctl', 'disable', '--now', item.name] },
-        ...(item.unitFile ? [{ kind: 'remove' as const, id: `teardown.${itemKey(item)}`, title: `Remove ${item.unitFile}`, path: item.unitFile, removes }] : []),
-      ];
+      return []; // serviceRemovals: first of all, before PostgreSQL is touched
     default:
       return []; // roles, slots and functions are SQL: teardown.ts plans them on the server
   }
+}
+
+/**
+ * The services the install started (the health agent, the failover monitor), stopped and
+ * removed first: a monitor left running while its node is torn down would see its pair break
+ * and fence or promote. The unit file and the registry entry are backed up, then removed.
+ */
+export function serviceRemovals(entries: InventoryEntry[], runtime: Runtime): Action[] {
+  // The monitor before the agent it asks.
+  const order = (e: InventoryEntry) => (e.item.kind === 'service' && e.item.name.startsWith('ha-install-monitor') ? 0 : 1);
+  return [...entries]
+    .filter((e) => e.item.kind === 'service')
+    .sort((a, b) => order(a) - order(b))
+    .map((e) => {
+      const item = e.item as Extract<InventoryItem, { kind: 'service' }>;
+      return { ...removeServiceAction(item.name, item.unitFile ? 'systemd' : 'none', runtime), id: `teardown.${itemKey(item)}`, removes: [itemKey(item)] };
+    });
 }
 
 /** The file removals, guard first: a node started later must not ask a peer that is no longer its pair. */

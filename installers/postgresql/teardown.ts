@@ -7,7 +7,9 @@ import { binDir, serviceAction, type Cluster } from './cluster.js';
 import { DEMOTE_FUNCTION } from './levers.js';
 import { ident, literal, localTarget } from './sql.js';
 import { PROMOTE_SQL } from './switchover.js';
-import { fileRemovals } from './teardown-files.js';
+import { fileRemovals, serviceRemovals } from './teardown-files.js';
+import { liftRuntimeFenceActions } from './fence.js';
+import { runtimeFor } from '../../src/system/runtime.js';
 
 /**
  * Teardown (AMM's "Teardown HA service"): this node back to a standalone PostgreSQL. What it
@@ -101,13 +103,16 @@ export function teardownActions(input: TeardownInput): Action[] {
   const { cluster } = input;
   const intent: FileAction = { kind: 'file', id: 'teardown.intent', title: 'Note that a teardown begins', path: input.intentPath, content: JSON.stringify({ path: input.path }) + '\n', mode: 0o600 };
   const done: StepAction = { kind: 'step', id: 'teardown.intent-done', title: 'The teardown is done: its note goes', detail: [`remove ${input.intentPath}`], run: async () => rmSync(input.intentPath, { force: true }) };
-  const files = fileRemovals(input.entries);
+  // A standalone server is nobody's fenced node: a runtime fence the monitor left goes too.
+  const files = [...liftRuntimeFenceActions({ version: cluster.version, name: cluster.name }), ...fileRemovals(input.entries)];
+  const services = serviceRemovals(input.entries, runtimeFor());
   const start = serviceAction(cluster, 'start', input.init, `Start PostgreSQL ${cluster.version}/${cluster.name} as a standalone server`, 'teardown.start');
   const reload = serviceAction(cluster, 'reload', input.init, 'Reload, so pg_hba.conf and the conf.d file are read again', 'teardown.reload');
   if (input.path === 'standby-aside') {
     const gone: StepAction = { kind: 'step', id: 'teardown.objects-aside', title: `The slot, role and functions went aside with the old data`, detail: ['the empty server has none of them'], removes: [...keysOf(input.entries, 'slot'), ...keysOf(input.entries, 'role'), ...keysOf(input.entries, 'function')], run: async () => undefined };
     return [
       intent,
+      ...services,
       ...(cluster.running ? [serviceAction(cluster, 'stop', input.init, `Stop the standby ${cluster.version}/${cluster.name}`, 'teardown.stop')] : []),
       { kind: 'move-aside', id: 'teardown.move-aside', title: `Move the standby's data directory ${cluster.dataDir} aside`, path: cluster.dataDir },
       emptyServer(input),
@@ -126,5 +131,5 @@ export function teardownActions(input: TeardownInput): Action[] {
           ]
         : [{ kind: 'remove', id: 'teardown.standby-signal', title: `Remove ${cluster.dataDir}/standby.signal: it starts as a server of its own`, path: `${cluster.dataDir}/standby.signal` }]
       : [];
-  return [intent, ...promote, ...files, cluster.running ? reload : start, ...serverSql(input), done];
+  return [intent, ...services, ...promote, ...files, cluster.running ? reload : start, ...serverSql(input), done];
 }

@@ -78,6 +78,8 @@ export function serviceActions(spec: ServiceSpec, options: ServicePlanOptions): 
     command: serviceCommand(ref, 'start', options.runtime),
     // A changed definition (argv, user) always needs a restart; a changed configuration may only need a reload.
     ifChanged: [{ ids: definition, then: 'restart' }, ...(options.restartOn?.length ? [{ ids: options.restartOn, then: options.then ?? 'restart' }] : [])],
+    // teardown stops and removes it (with its unit and registry entry) from this record.
+    creates: [{ kind: 'service', name: spec.name, ...(unit ? { unitFile: unit.path } : {}) }],
   };
   return [registry, ...(unit ? [unit] : []), start];
 }

@@ -4,6 +4,7 @@ import type { MonitorConfig } from '../../installers/monitor/config.js';
 import { readFileSync } from 'node:fs';
 import { gatherFacts } from '../system/facts.js';
 import { formatError } from '../system/errors.js';
+import { userIds } from '../system/users.js';
 
 const say = (who: string) => (line: string) => process.stdout.write(`${new Date().toISOString()} ha-install ${who}: ${line}\n`);
 
@@ -46,7 +47,21 @@ export async function runMonitorCommand(configPath: string): Promise<void> {
   await untilStopped(close);
 }
 
-/** `ha-install witness CONFIG`: the witness on the balancer (installers/monitor/witness.ts). */
+/**
+ * `ha-install witness CONFIG`: the witness on the balancer (installers/monitor/witness.ts).
+ * Started as root so it can read its settings wherever HAProxy's configuration lives (the
+ * demo's is in a root-only folder); once they are read and its port is open it only looks and
+ * answers, so it drops to the user nobody for good.
+ */
 export async function runWitnessCommand(configPath: string): Promise<void> {
-  await untilStopped(await runWitness(configPath, say('witness')));
+  const log = say('witness');
+  const close = await runWitness(configPath, log);
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = userIds('nobody');
+    process.setgroups!([gid]);
+    process.setgid!(gid);
+    process.setuid!(uid);
+    log(`running as nobody (uid ${uid}) from now`);
+  }
+  await untilStopped(close);
 }

@@ -10,6 +10,7 @@ import { Logger } from '../system/log.js';
 import { folderArgs } from '../flows/printed.js';
 import { checkRunPaths } from './run-paths.js';
 import { clientLine } from '../flows/demo-balancer.js';
+import { scriptProblem } from '../../installers/monitor/events.js';
 
 function requireRoot(what: string): void {
   if (process.getuid?.() !== 0) {
@@ -34,9 +35,10 @@ export interface DemoFlags {
   witnessPort: string;
   manualFailover: boolean;
   synchronous: boolean;
+  eventScript?: string;
 }
 
-function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number; witnessPort: number; automatic: boolean; synchronous: boolean } {
+function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number; witnessPort: number; automatic: boolean; synchronous: boolean; eventScript?: string } {
   const problems = [];
   const ports: Record<string, number> = {};
   for (const [name, flag] of [['port', '--port'], ['balancerPort', '--balancer-port'], ['agentPort', '--agent-port'], ['statsPort', '--stats-port'], ['witnessPort', '--witness-port']] as const) {
@@ -46,6 +48,11 @@ function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; b
     ports[name] = value;
   }
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(options.clusterPrefix)) problems.push({ field: '--cluster-prefix', message: `"${options.clusterPrefix}" is not a plain name`, fix: 'lower-case letters, digits and _, starting with a letter (no dash: systemd reads a dash as a slash)' });
+  if (options.eventScript !== undefined) {
+    const problem = !options.eventScript.startsWith('/') ? `"${options.eventScript}" is not an absolute path` : scriptProblem(options.eventScript);
+    if (problem) problems.push({ field: '--event-script', message: problem, fix: 'give the full path of a script of root\'s (chown root:root, chmod 0755)' });
+    if (options.manualFailover) problems.push({ field: '--event-script', message: 'is run by the failover monitors, and --manual-failover has none', fix: 'drop one of --event-script and --manual-failover' });
+  }
   if (problems.length > 0) throw new InputError('The demo options are not usable: nothing was changed.', problems);
   return {
     port: ports.port!,
@@ -56,6 +63,7 @@ function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; b
     witnessPort: ports.witnessPort!,
     automatic: !options.manualFailover,
     synchronous: options.synchronous,
+    ...(options.eventScript !== undefined ? { eventScript: options.eventScript } : {}),
   };
 }
 

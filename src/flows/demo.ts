@@ -1,3 +1,4 @@
+import { clearRuntimeFence } from '../../installers/postgresql/fence.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,6 +70,7 @@ function nodeAnswers(role: 'master' | 'slave', options: DemoOptions, passwordFil
     witnessPort: options.witnessPort,
     failoverAutomatic: options.automatic,
     synchronous: options.synchronous,
+    eventScript: options.eventScript,
   };
 }
 
@@ -117,6 +119,7 @@ export interface DemoCommandOptions {
   witnessPort: number;
   automatic: boolean;
   synchronous: boolean;
+  eventScript?: string;
 }
 
 /** Runs one install of the demo, unattended from its generated answers file, as its node. */
@@ -155,6 +158,7 @@ export async function demoCommand(options: DemoCommandOptions): Promise<DemoReco
       witnessPort: options.witnessPort,
       automatic: options.automatic,
       synchronous: options.synchronous,
+      eventScript: options.eventScript,
     });
   if (!record) {
     const pgpass = pgpassPath({});
@@ -195,6 +199,9 @@ export async function demoDownCommand(options: { stateDir: string; log: Logger }
   }
   await removeDemoServices(record, options.log, options.stateDir);
   await demoDown(record, options.log);
+  // A runtime fence a monitor wrote lives in /run, not in the cluster: it goes with the cluster,
+  // or the next demo of the same names would start fenced.
+  for (const ref of record.clusters) clearRuntimeFence(ref);
   // Only our lines: another demo or a real install may have added its own since.
   removePgpassEntries(record.pgpass.path, record.hosts, record.port);
   if (!record.pgpass.existed && existsSync(record.pgpass.path) && readFileSync(record.pgpass.path, 'utf8') === '') rmSync(record.pgpass.path);

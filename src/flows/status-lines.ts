@@ -98,7 +98,21 @@ export function statusText(report: StatusReport): string {
     for (const problem of node.status.problems) lines.push(`    problem      ${problem}`);
     if (node.status.fenced?.restore) lines.push(`    next step    ${node.status.fenced.restore}`);
   }
-  const standalone = report.nodes.length > 0 && report.nodes.every((n) => n.installedAs === 'standalone');
-  lines.push('', standalone ? (report.healthy ? 'Standalone: no pair; every server runs on its own.' : 'Standalone, and NOT healthy (exit code 1).') : report.healthy ? 'The pair is healthy.' : 'The pair is NOT healthy (exit code 1).');
+  const databases = report.nodes.filter((n) => n.status.role !== 'balancer');
+  const balancers = report.nodes.filter((n) => n.status.role === 'balancer');
+  const standalone = databases.length > 0 && databases.every((n) => n.installedAs === 'standalone');
+  const leftInFront = balancers.filter((n) => !n.status.healthy).map((n) => n.address ?? n.name);
+  lines.push(
+    '',
+    !standalone
+      ? report.healthy
+        ? 'The pair is healthy.'
+        : 'The pair is NOT healthy (exit code 1).'
+      : databases.every((n) => n.status.healthy) && leftInFront.length > 0
+        ? `Standalone: no pair; every server runs on its own. The balancer ${leftInFront.join(', ')} left in front has no primary to send clients to (exit code 1): on it, \`ha-install service list\`, then \`ha-install service remove\` its HAProxy and witness.`
+        : report.healthy
+          ? 'Standalone: no pair; every server runs on its own.'
+          : 'Standalone, and NOT healthy (exit code 1).',
+  );
   return lines.join('\n');
 }

@@ -77,7 +77,12 @@ async function checkTeardown(ctx: TeardownContext): Promise<void> {
     { name: 'what happens here', measured: pathText[ctx.path], required: '-', verdict: 'info' },
     { name: 'recorded by the install', measured: `${entries.length} things (${inventoryPath(ctx.options.stateDir)})`, required: 'what teardown removes, and nothing else', verdict: 'info' },
     { name: 'the peer', measured: view ? (view.answered ? `${peer!.address}: ${view.role}` : `${peer!.address}: does not answer (${view.failure})`) : '-', required: 'run teardown there too (in any order)', verdict: 'info' },
-    { name: 'balancer', measured: 'none managed by ha-install yet', required: 'its backend entry removed, when ha-install manages one', verdict: 'info' },
+    {
+      name: 'balancer',
+      measured: 'untouched: HAProxy follows the health agents, and this node\'s agent goes with the teardown',
+      required: 'once both nodes are torn down HAProxy has no primary to send clients to: on the balancer, `ha-install service remove` its HAProxy and witness',
+      verdict: 'info',
+    },
   );
   ctx.ui.checks('Teardown preflight', rows);
   for (const row of rows) ctx.log.info(`teardown check ${row.name}: ${row.measured}`);
@@ -99,7 +104,7 @@ async function planTeardown(ctx: TeardownContext) {
     intentPath: intentPath(ctx),
     locale: ctx.locale ?? { encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8' },
   });
-  return { title: `Teardown of ${state.self ?? ctx.facts.hostname} (${state.pgVersion}/${state.pgCluster}): back to standalone`, actions, notes: ['the balancer: none managed by ha-install yet, nothing to remove there'] };
+  return { title: `Teardown of ${state.self ?? ctx.facts.hostname} (${state.pgVersion}/${state.pgCluster}): back to standalone`, actions, notes: ['the balancer is not touched from here: it finds no primary behind this node once its health agent is gone'] };
 }
 
 async function afterTeardown(ctx: TeardownContext): Promise<void> {

@@ -61,9 +61,11 @@ for (const [round, runOn, promoted] of [
       t.like(stateOf(node).history.at(-1), { event: 'switchover', node: addressOf(promoted) }, `${node}'s state file has the switch`);
       t.false(existsSync(join(env.nodeDir(node), 'switchover-in-progress.json')));
     }
-    const status = await env.cli(['status', '--json']);
+    // HAProxy marks the new primary UP after its next checks (rise 2): status is healthy then.
+    let status = await env.cli(['status', '--json']);
+    await eventually(async () => (status = await env.cli(['status', '--json'])).exitCode === 0, 10_000);
     t.is(status.exitCode, 0, status.stdout);
     const report = JSON.parse(status.stdout) as { nodes: Array<{ name: string; status: { role: string } }> };
-    t.deepEqual(report.nodes.map((n) => n.status.role), promoted === 'master' ? ['primary', 'standby'] : ['standby', 'primary']);
+    t.deepEqual(report.nodes.map((n) => n.status.role).filter((r) => r !== 'balancer'), promoted === 'master' ? ['primary', 'standby'] : ['standby', 'primary']);
   });
 }

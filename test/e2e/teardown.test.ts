@@ -2,7 +2,9 @@ import test, { type ExecutionContext } from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { snapshot } from '../helpers/cli.js';
-import { crash, DemoEnv, eventually, pgCtlCluster, pgpass, postmasterPid, version, type Node } from '../helpers/demo.js';
+import { crash, DemoEnv, eventually, pgCtlCluster, pgpass, postmasterPid, version, type Node, type StatusJson } from '../helpers/demo.js';
+import { agentConfigPath, agentServiceName } from '../../installers/agent/config.js';
+import { installedServices } from '../../installers/services/spec.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -30,9 +32,16 @@ async function bothStartOnTheirOwn(t: ExecutionContext): Promise<void> {
   for (const node of ['master', 'slave'] as const) await pgCtlCluster(env, node, 'start');
   for (const node of ['master', 'slave'] as const) t.is(await inRecovery(node), 'f', `${node} is a server of its own`);
   const status = await env.cli(['status']);
-  t.is(status.exitCode, 0, status.stdout);
   t.is(status.stdout.match(/role now\s+standalone/g)?.length, 2, status.stdout);
-  t.regex(status.stdout, /Standalone: no pair; every server runs on its own/);
+  t.regex(status.stdout, /Standalone: no pair; every server runs on its own\. The balancer 127\.0\.0\.10 left in front has no primary to send clients to \(exit code 1\)/);
+  t.is(status.exitCode, 1);
+  // The demo's balancer is a third node teardown leaves alone: with both agents gone it has no
+  // primary to send clients to, and says so (the only unhealthy part of the report).
+  const report = JSON.parse((await env.cli(['status', '--json'])).stdout) as StatusJson;
+  for (const node of report.nodes) {
+    if (node.status.role === 'balancer') t.deepEqual(node.status.problems, ['no database node is UP for PostgreSQL: clients have nowhere to go']);
+    else t.true(node.status.healthy, JSON.stringify(node.status));
+  }
 }
 
 /** Nothing of the pair is left in the configuration, the .pgpass or the roles. */
@@ -46,6 +55,10 @@ async function nothingLeft(t: ExecutionContext, node: Node): Promise<void> {
   t.false(existsSync(pgpass) && readFileSync(pgpass, 'utf8').includes(`:${env.names.port}:`), 'no .pgpass line of the pair');
   t.is((await env.psql(node, "SELECT count(*) FROM pg_roles WHERE rolname = 'replicator'")).out, '0');
   t.is((await env.psql(node, 'SELECT count(*) FROM pg_replication_slots')).out, '0');
+  const ref = { version, name: env.cluster(node) };
+  t.false(installedServices().includes(agentServiceName(ref)), 'the health agent\'s service went first');
+  t.false(existsSync(agentConfigPath(ref)), 'and its settings');
+  t.notRegex(readFileSync(join(conf, 'pg_ident.conf'), 'utf8'), /# BEGIN ha-install/);
   const backups = join(env.nodeDir(node), 'backups');
   const copies = readdirSync(backups).map((stamp) => join(backups, stamp, conf, 'pg_hba.conf')).filter(existsSync);
   t.true(copies.some((copy) => readFileSync(copy, 'utf8').includes('# BEGIN ha-install')), 'pg_hba.conf was backed up before its block went');

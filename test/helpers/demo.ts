@@ -9,6 +9,7 @@ import { installedVersion } from './postgresql.js';
 import { agentServiceName } from '../../installers/agent/config.js';
 import { monitorServiceName } from '../../installers/monitor/config.js';
 import { installedServices } from '../../installers/services/spec.js';
+import { runtimeFencePath } from '../../installers/postgresql/fence.js';
 
 /** Building blocks for the tests that run `ha-install demo` for real (they hold the loopback lock). */
 
@@ -73,6 +74,10 @@ export interface PairNames {
   /** The failover monitors and the witness run (the demo's default); otherwise `--manual-failover`: a test promotes by hand. */
   automatic?: boolean;
   synchronous?: boolean;
+  /** `demo --event-script`: both monitors run it on each event. */
+  eventScript?: string;
+  /** Every ha-install run of this demo goes through this prefix (a drill's `ip netns exec LAB`). */
+  wrap?: string[];
 }
 
 /** A demo with its own temporary --state-dir and --log-dir, and its own cluster names and port. */
@@ -116,6 +121,7 @@ export class DemoEnv {
    * (never an admin's demo, whose names and port differ).
    */
   async clearLeftovers(): Promise<void> {
+    for (const node of ['master', 'slave'] as const) rmSync(runtimeFencePath({ version, name: this.cluster(node) }), { force: true });
     // Services first: an agent or HAProxy left running would hold its port for the next demo.
     const left = installedServices().filter((name) => this.serviceNames().includes(name));
     if (left.length > 0) await this.cli(['service', 'remove', ...left, '--yes']);
@@ -151,7 +157,7 @@ export class DemoEnv {
   }
 
   cli(args: string[]): Promise<CliResult> {
-    return runCli(['--state-dir', this.state, '--log-dir', this.logs, ...args]);
+    return runCli(['--state-dir', this.state, '--log-dir', this.logs, ...args], this.names.wrap ? { wrap: this.names.wrap } : {});
   }
 
   /** `ha-install demo run ADDRESS ...` as an admin types it. */
@@ -172,7 +178,7 @@ export class DemoEnv {
   async demo(): Promise<CliResult> {
     const { balancer, agent, stats, witness } = this.ports;
     const ports = ['--balancer-port', String(balancer), '--agent-port', String(agent), '--stats-port', String(stats), '--witness-port', String(witness)];
-    const modes = [...(this.names.automatic ? [] : ['--manual-failover']), ...(this.names.synchronous ? ['--synchronous'] : [])];
+    const modes = [...(this.names.automatic ? [] : ['--manual-failover']), ...(this.names.synchronous ? ['--synchronous'] : []), ...(this.names.eventScript ? ['--event-script', this.names.eventScript] : [])];
     const result = await this.cli(['demo', '--port', String(this.names.port), '--cluster-prefix', this.names.prefix, ...ports, ...modes]);
     this.up = this.up || existsSync(this.demoDir);
     return result;

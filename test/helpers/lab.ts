@@ -8,12 +8,15 @@ import { execa, type Options, type ResultPromise } from 'execa';
  * PostgreSQL, HAProxy, the agents, the monitors, the client. Files and Unix sockets are shared
  * with the host, so a test reads PostgreSQL over its socket from outside.
  */
+/** By its path: under npm, node_modules/.bin/nft (ava's file tracer, not nftables) comes first on PATH. */
+const NFT = '/usr/sbin/nft';
+
 export class Lab {
   readonly name = `ha-lab-${process.pid}-${Date.now() % 100000}`;
 
   async open(addresses = ['127.0.0.10', '127.0.0.11', '127.0.0.12', '127.0.0.13']): Promise<void> {
     await execa('ip', ['netns', 'add', this.name]);
-    const inside = ['ip link set lo up', ...addresses.map((a) => `ip addr add ${a}/32 dev lo`), 'nft add table inet lab', "nft add chain inet lab input '{ type filter hook input priority 0 ; }'"];
+    const inside = ['ip link set lo up', ...addresses.map((a) => `ip addr add ${a}/32 dev lo`), `${NFT} add table inet lab`, `${NFT} add chain inet lab input '{ type filter hook input priority 0 ; }'`];
     await execa('ip', ['netns', 'exec', this.name, 'sh', '-c', inside.join(' && ')]);
   }
 
@@ -39,7 +42,7 @@ export class Lab {
   }
 
   private async nft(args: string[]): Promise<void> {
-    const result = await execa('ip', ['netns', 'exec', this.name, 'nft', ...args], { reject: false });
+    const result = await execa('ip', ['netns', 'exec', this.name, NFT, ...args], { reject: false });
     if (result.exitCode !== 0) throw new Error(`nft ${args.join(' ')}: ${result.stderr}`);
   }
 

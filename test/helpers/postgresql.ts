@@ -65,6 +65,8 @@ export function pairAnswers(overrides: Partial<Answers>): Answers {
     haproxyTemplate: undefined,
     openFirewall: true,
     maxLagMb: 16,
+    // These tests build pairs by hand and promote by hand: no monitor left running behind them.
+    failoverAutomatic: false,
     ...overrides,
   };
 }

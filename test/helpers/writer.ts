@@ -1,12 +1,12 @@
 /**
  * The drill's client: writes numbered rows (`INSERT INTO drill (n) VALUES (n)`) one at a time
  * through whatever PG* environment variables name (the balancer), and appends each number to
- * OUT once its commit is acknowledged, so a test can prove which acknowledged rows survived a
+ * OUT once its commit is acknowledged (`N MS`, MS the time of the acknowledgement, Date.now()), so a test can prove which acknowledged rows survived a
  * failover. On any error it reconnects every 20 ms and keeps the number it failed with for the
  * next try. Runs until SIGTERM, then writes OUT.summary.json (acknowledged, errors, the longest
  * time without an acknowledged write).
  *
- *   node --import tsx test/helpers/writer.ts OUT
+ *   FIRST=1 node --import tsx test/helpers/writer.ts OUT
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -17,7 +17,9 @@ writeFileSync(out, '');
 let stopping = false;
 process.on('SIGTERM', () => (stopping = true));
 
-let [next, acknowledged, errors] = [1, 0, 0];
+// FIRST: where this writer's numbers start, so writers of one table never share one.
+const first = Number(process.env.FIRST ?? 1);
+let [next, acknowledged, errors] = [first, 0, 0];
 let lastAck = performance.now();
 let longestPauseMs = 0;
 let client: pg.Client | undefined;
@@ -33,7 +35,7 @@ while (!stopping) {
   try {
     client ??= await connect();
     await client.query('INSERT INTO drill (n) VALUES ($1)', [next]);
-    appendFileSync(out, `${next}\n`);
+    appendFileSync(out, `${next} ${Date.now()}\n`);
     const now = performance.now();
     longestPauseMs = Math.max(longestPauseMs, now - lastAck);
     lastAck = now;
@@ -53,4 +55,4 @@ while (!stopping) {
   }
 }
 await client?.end().catch(() => undefined);
-writeFileSync(`${out}.summary.json`, JSON.stringify({ acknowledged, errors, longestPauseMs: Math.round(longestPauseMs), last: next - 1 }));
+writeFileSync(`${out}.summary.json`, JSON.stringify({ acknowledged, errors, longestPauseMs: Math.round(longestPauseMs), last: next - 1, first }));

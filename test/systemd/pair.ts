@@ -63,6 +63,8 @@ export async function writeAnswers(box: Container, path: string, role: 'master' 
     ...(socketDir === master.socketDir ? [] : [`  socket-dir: ${socketDir}`]),
     `  backup-password: file:${PASSWORD_FILE}`,
     '  master-wait-seconds: 30',
+    // The bed's recovery cases promote by hand (cases/failover.ts); the demo's case runs the monitors.
+    'failover: {automatic: false}',
   ].join('\n');
   await box.sh(`umask 077; cat > ${path}`, yaml + '\n');
 }

@@ -6,8 +6,10 @@ import type { InstallContext } from '../context.js';
 import { preflightReplication } from './replication.js';
 import { settle } from './settle.js';
 
+/** The failover monitor's and the witness's: both database nodes and the balancer read them. */
+export const monitorKeys = ['failoverAutomatic', 'failoverIntervalMs', 'failoverCheckTimeoutMs', 'failoverFailures', 'fenceAfterSeconds', 'failoverAfterSeconds', 'pingTargets', 'witnessPort', 'eventScript', 'eventTimeoutSeconds'] as const;
 /** The fields the agent and the balancer read, from flag or file, else their defaults. */
-export const agentKeys = ['agentPort', 'agentTimeoutMs', 'openFirewall'] as const;
+export const agentKeys = ['agentPort', 'agentTimeoutMs', 'openFirewall', ...monitorKeys] as const;
 export const balancerKeys = ['balancerPort', 'statsPort', 'appPort', 'haproxyConfig', 'haproxyTemplate', 'pgPort', ...agentKeys] as const;
 
 /** Where services log without systemd: the run's log folder, so the demo's stay in the demo's. */

@@ -53,12 +53,12 @@ function refreshPeerState(ctx: SwitchoverContext, history: NonNullable<ReturnTyp
 }
 
 async function afterSwitch(ctx: SwitchoverContext): Promise<void> {
-  const { self, peer } = known(ctx);
+  const { self, peer, ref } = known(ctx);
   await recordPairState(ctx);
   const history = readState(ctx.options.stateDir)?.history ?? [];
   refreshPeerState(ctx, history);
   const [active, standby] = ctx.runOn === 'master' ? [peer.address, self.address] : [self.address, peer.address];
-  await announceSwitch({ active, standby, log: ctx.log });
+  await announceSwitch({ active, standby, log: ctx.log, stateDir: ctx.options.stateDir, cluster: ref });
   ctx.next.push(
     `${active} is the primary now, ${standby} its standby, streaming. Point clients at ${active}:${self.port}.`,
     `Check the pair with: ${commandLine(ctx.invocation, ['status'])}`,

@@ -21,7 +21,7 @@ export const throughBalancer = (t: Parameters<SystemdCase['run']>[0], sql: strin
 export const balancerInstall: SystemdCase = {
   title: 'balancer install on haproxy.service: clients reach the master through 127.0.0.10, status reads the stats socket, a re-run changes nothing',
   async run(t) {
-    const yaml = ['mode: load-balancer', 'master-ip: 127.0.0.11', 'slave-ip: 127.0.0.12', `balancer-ip: ${balancer.address}`, 'requirements: {min-ram-gb: 1, min-cores: 1, min-disk-gb: 1}', 'packages: {skip: true}', `postgresql: {port: ${PORT}}`].join('\n');
+    const yaml = ['mode: load-balancer', 'master-ip: 127.0.0.11', 'slave-ip: 127.0.0.12', `balancer-ip: ${balancer.address}`, 'requirements: {min-ram-gb: 1, min-cores: 1, min-disk-gb: 1}', 'packages: {skip: true}', `postgresql: {port: ${PORT}}`, 'failover: {automatic: false}'].join('\n');
     await t.box.sh('umask 077; cat > /root/balancer.yaml', yaml + '\n');
     const args = ['--answers', '/root/balancer.yaml', '--yes', '--state-dir', balancer.stateDir];
     const r = await t.cli(args);

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import type { Container } from '../../../scripts/systemd/container.js';
 import { assertUnitRunsCluster, exits, psql, PG_VERSION, unitState, type SystemdCase } from '../case.js';
 
-export const demoUnits = ['ha-install-agent-15-ha-demo-11.service', 'ha-install-agent-15-ha-demo-12.service', 'ha-install-haproxy-ha_demo.service'];
+/** The demo's own units: the agents, HAProxy, and (automatic failover, the demo's default) the monitors and the witness. */
+export const demoUnits = [
+  'ha-install-agent-15-ha-demo-11.service',
+  'ha-install-agent-15-ha-demo-12.service',
+  'ha-install-haproxy-ha_demo.service',
+  'ha-install-monitor-15-ha-demo-11.service',
+  'ha-install-monitor-15-ha-demo-12.service',
+  'ha-install-witness-ha_demo.service',
+];
 
 /** What `demo --down` must restore: the loopback, its routes, the clusters' folders. */
 export async function machineState(box: Container): Promise<string> {

@@ -1,0 +1,146 @@
+import test from 'ava';
+import { setTimeout as delay } from 'node:timers/promises';
+import { address, eventually, postmasterPid, type Node } from '../helpers/demo.js';
+import { Drill, other, othersOf } from '../helpers/drill.js';
+import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+
+/**
+ * Automatic failover drills on a real demo pair (asynchronous replication, the monitors and
+ * the witness on), every process inside a lab network namespace of the test's own where
+ * nftables cuts hosts apart (test/helpers/lab.ts). A numbered-row writer goes through the
+ * balancer all along. Each case leaves the pair healthy again (restore-master where a
+ * failover happened), and the next one starts from whichever node is primary then.
+ *
+ * The timings are the defaults (look every 300 ms, 250 ms per look, fence after 0.8 s,
+ * failover after 2.5 s); how fast a failover is, is `npm run bench:failover`'s to measure.
+ */
+
+const drill = new Drill({ prefix: 't_fo', port: 5640 });
+const { env } = drill;
+
+test.before(async (t) => {
+  t.timeout(6 * 60_000);
+  await acquireLoopbackLock({ log: (line) => t.log(line) });
+  await drill.up();
+});
+
+test.after.always(async () => {
+  try {
+    await drill.down();
+  } finally {
+    releaseLoopbackLock();
+  }
+});
+
+const pair = async (): Promise<{ primary: Node; standby: Node }> => {
+  const primary = await drill.primary();
+  return { primary, standby: other(primary) };
+};
+
+test.serial('kill -9 of the primary: the standby promotes by itself, writes through the balancer resume, the event script hears Failover, restore-master rejoins the old one', async (t) => {
+  t.timeout(3 * 60_000);
+  const { primary, standby } = await pair();
+  drill.startWriter('kill');
+  t.true(await drill.writing('kill'), 'the writer writes through the balancer');
+  const killedAt = Date.now();
+  process.kill(postmasterPid(env.dataDir(primary)), 'SIGKILL');
+  t.true(await eventually(async () => (await drill.role(standby)) === 'primary', 30_000), 'the standby promoted itself');
+  t.true(await eventually(async () => drill.acks('kill').some(([, at]) => at > killedAt + 1000), 30_000), 'a write through the balancer is acknowledged again');
+  const { acked } = await drill.stopWriter('kill');
+  // Nothing the new primary acknowledges comes before its promote; acknowledgements of the old
+  // one may still arrive in the milliseconds after the kill.
+  const promotedAt = drill.promotedAt(standby)!;
+  const first = acked.find(([, at]) => at >= promotedAt)!;
+  const lost = await drill.missing(standby, acked);
+  t.log(`kill -9 to the promote: ${((promotedAt - killedAt) / 1000).toFixed(2)} s, to the first write acknowledged through the balancer: ${((first[1] - killedAt) / 1000).toFixed(2)} s; acknowledged rows the new primary lacks (asynchronous): ${lost.length}`);
+  t.true(lost.every(([, at]) => at < promotedAt), `only rows acknowledged before the promote (by the old primary) may be missing: ${JSON.stringify(lost.slice(0, 5))}`);
+  t.true(await eventually(async () => drill.events().includes(`Failover ${address[standby]} ${address[primary]}`), 15_000), `events: ${drill.events().join(' | ')}`);
+  t.regex(drill.monitorLog(standby), /automatic failover: 127\.0\.0\.1[12] not seen for \d+\.\d s .*the witness does not see the primary either/);
+  const status = await env.run(standby, ['status']);
+  t.regex(status.stdout, /last change +promoted .*AUTOMATIC FAILOVER: 127\.0\.0\.1[12] not seen/, 'the history says the promote was automatic, and why');
+  t.regex(status.stdout, /event +\S+ Failover 127\.0\.0\.1[12] 127\.0\.0\.1[12]; script exit 0/, 'status shows the event and what its script did');
+  const back = await drill.restore(primary);
+  t.is(back.exitCode, 0, back.stderr.slice(-3000));
+  t.true(back.streaming, 'the old primary streams from the new one');
+});
+
+test.serial('the primary is cut off from everyone: it fences itself before the standby is promoted; no write on it is acknowledged after the promote', async (t) => {
+  t.timeout(3 * 60_000);
+  const { primary, standby } = await pair();
+  drill.startWriter('through');
+  // A client on the old primary's own host (its Unix socket): the cut does not stop it, the fence must.
+  drill.startWriter('direct', primary);
+  t.true(await drill.writing('through'));
+  t.true(await drill.writing('direct'));
+  const cutAt = Date.now();
+  await drill.lab.isolate(address[primary], othersOf(address[primary]));
+  t.true(await eventually(async () => (await drill.role(standby)) === 'primary', 30_000), 'the standby promoted itself');
+  t.true(await eventually(async () => (await drill.role(primary)) === 'standby', 30_000), 'the old primary is a (fenced) standby');
+  t.true(await eventually(async () => drill.acks('through').some(([, at]) => at > cutAt + 1000), 30_000), 'writes through the balancer resume on the new primary');
+  const promotedAt = drill.promotedAt(standby)!;
+  const direct = await drill.stopWriter('direct');
+  const lastDirect = Math.max(...direct.acked.map(([, at]) => at));
+  t.log(`cut at 0; last write acknowledged by the old primary at ${((lastDirect - cutAt) / 1000).toFixed(2)} s; the promote at ${((promotedAt - cutAt) / 1000).toFixed(2)} s`);
+  t.true(lastDirect < promotedAt, 'the old primary acknowledged nothing after the promote');
+  t.regex(drill.monitorLog(primary), /FENCED: neither the standby nor the witness seen for 0\.8 s/);
+  t.true(drill.events().some((e) => e.startsWith(`RaiseAlarm fenced ${address[primary]} fenced itself`)), drill.events().join(' | '));
+  await drill.lab.heal();
+  await delay(2000);
+  t.is(await drill.role(primary), 'standby', 'healed, the fenced node stays out: no second primary');
+  const through = await drill.stopWriter('through');
+  const lost = await drill.missing(standby, through.acked);
+  t.true(lost.every(([, at]) => at < promotedAt), `rows acknowledged through the balancer after the promote are all there: ${JSON.stringify(lost.slice(0, 5))}`);
+  const back = await drill.restore(primary);
+  t.is(back.exitCode, 0, back.stderr.slice(-3000));
+  t.true(back.streaming);
+});
+
+test.serial('the standby is cut off from the primary only: the witness still sees the primary, so no failover and no fence; writes go on', async (t) => {
+  t.timeout(2 * 60_000);
+  const { primary, standby } = await pair();
+  drill.startWriter('partial');
+  t.true(await drill.writing('partial'));
+  await drill.lab.cut(address[standby], address[primary]);
+  await delay(6000);
+  t.true(await drill.writing('partial', 20, 5000), 'writes through the balancer go on during the cut');
+  t.is(await drill.role(standby), 'standby', 'not promoted');
+  t.is(await drill.role(primary), 'primary', 'not fenced');
+  t.regex(drill.monitorLog(standby), /but no failover: the witness sees the primary/);
+  await drill.lab.heal();
+  t.true(await eventually(() => drill.streaming(standby), 30_000), 'streaming again once healed');
+  await drill.stopWriter('partial');
+});
+
+test.serial('the standby is cut off from everyone: it does not promote (the witness does not answer it), the primary raises StandbyOffline and ClearAlarm when it is back', async (t) => {
+  t.timeout(2 * 60_000);
+  const { primary, standby } = await pair();
+  drill.startWriter('lonely');
+  t.true(await drill.writing('lonely'));
+  await drill.lab.isolate(address[standby], othersOf(address[standby]));
+  await delay(6000);
+  t.true(await drill.writing('lonely', 20, 5000), 'the primary takes writes: it still sees the witness');
+  t.is(await drill.role(standby), 'standby', 'not promoted');
+  t.is(await drill.role(primary), 'primary', 'not fenced');
+  t.regex(drill.monitorLog(standby), /but no failover: the witness does not answer either/);
+  t.true(await eventually(async () => drill.events().includes(`StandbyOffline ${address[standby]} ${address[primary]}`), 5000), drill.events().join(' | '));
+  await drill.lab.heal();
+  t.true(await eventually(() => drill.streaming(standby), 30_000), 'streaming again once healed');
+  t.true(await eventually(async () => drill.events().includes(`ClearAlarm the standby ${address[standby]} is back`), 10_000), drill.events().join(' | '));
+  await drill.stopWriter('lonely');
+});
+
+test.serial('the primary host stalls for 1.2 s (every process of it stopped, then continued): no failover, no fence', async (t) => {
+  t.timeout(2 * 60_000);
+  const { primary, standby } = await pair();
+  const failovers = drill.events().filter((e) => e.startsWith('Failover')).length;
+  const pids = drill.hostProcesses(primary);
+  t.true(pids.length >= 4, `PostgreSQL, its children, the agent and the monitor: ${pids.join(' ')}`);
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  await delay(1200);
+  for (const pid of pids) process.kill(pid, 'SIGCONT');
+  await delay(5000);
+  t.is(await drill.role(primary), 'primary', 'still the primary');
+  t.is(await drill.role(standby), 'standby', 'not promoted');
+  t.is(drill.events().filter((e) => e.startsWith('Failover')).length, failovers, 'no Failover event');
+  t.true(await eventually(() => drill.streaming(standby), 20_000));
+});

@@ -1,0 +1,174 @@
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { userIds } from '../../src/system/users.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BALANCER, clientPassword, supervisedChild } from './balancer.js';
+import { root } from './cli.js';
+import { address, DemoEnv, eventually, version, type Node } from './demo.js';
+import { Lab } from './lab.js';
+import { agentServiceName } from '../../installers/agent/config.js';
+import { monitorServiceName } from '../../installers/monitor/config.js';
+
+/**
+ * A failover drill: a demo pair with the monitors and the witness, every process of it inside
+ * a lab (a network namespace of the test's own, test/helpers/lab.ts) so a cut is real for
+ * PostgreSQL, the agents, the monitors, HAProxy and the clients alike; an event script that
+ * writes each event's arguments to a file; numbered-row writers (test/helpers/writer.ts).
+ */
+
+export const HOSTS = ['127.0.0.10', '127.0.0.11', '127.0.0.12', '127.0.0.13'];
+export const other = (node: Node): Node => (node === 'master' ? 'slave' : 'master');
+export const othersOf = (host: string) => HOSTS.filter((h) => h !== host);
+
+export interface Acks {
+  /** [row number, Date.now() of its acknowledgement] */
+  acked: Array<[number, number]>;
+  summary: { acknowledged: number; errors: number; longestPauseMs: number; last: number };
+}
+
+export class Drill {
+  readonly lab = new Lab();
+  readonly scratch = mkdtempSync(join(tmpdir(), 'ha-drill-'));
+  readonly eventsFile = join(this.scratch, 'events.txt');
+  readonly env: DemoEnv;
+  private writers = new Map<string, { child: ReturnType<Lab['run']>; out: string }>();
+  private writerCount = 0;
+
+  constructor(names: { prefix: string; port: number; synchronous?: boolean }) {
+    chmodSync(this.scratch, 0o711); // the local writers run as postgres: they must reach their folder
+    const script = join(this.scratch, 'event.sh');
+    writeFileSync(script, `#!/bin/sh\necho "$*" >> ${this.eventsFile}\n`, { mode: 0o755 });
+    this.env = new DemoEnv({ ...names, automatic: true, eventScript: script, wrap: ['ip', 'netns', 'exec', this.lab.name] });
+  }
+
+  async up(): Promise<void> {
+    await this.lab.open(HOSTS);
+    await this.env.clearLeftovers();
+    const demo = await this.env.demo();
+    if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
+    await this.env.psql('master', `CREATE TABLE IF NOT EXISTS drill (n int PRIMARY KEY, at timestamptz DEFAULT now()); GRANT ALL ON drill TO ${this.env.names.prefix}_app`);
+  }
+
+  async down(): Promise<void> {
+    for (const name of [...this.writers.keys()]) await this.stopWriter(name).catch(() => undefined);
+    try {
+      await this.env.cleanup();
+    } finally {
+      await this.lab.close();
+    }
+  }
+
+  /** What PostgreSQL says the node is, over its Unix socket (not through the lab's network). */
+  async role(node: Node): Promise<'primary' | 'standby' | 'down'> {
+    const r = await this.env.psql(node, 'SELECT pg_is_in_recovery()', { reject: false });
+    return r.exitCode !== 0 ? 'down' : r.out === 't' ? 'standby' : 'primary';
+  }
+
+  async primary(): Promise<Node> {
+    for (const node of ['master', 'slave'] as const) if ((await this.role(node)) === 'primary') return node;
+    throw new Error('no primary in the pair');
+  }
+
+  /** The standby streams from the primary (its walreceiver says so). */
+  async streaming(standby: Node): Promise<boolean> {
+    const r = await this.env.psql(standby, 'SELECT status FROM pg_stat_wal_receiver', { reject: false });
+    return r.out === 'streaming';
+  }
+
+  events(): string[] {
+    return existsSync(this.eventsFile) ? readFileSync(this.eventsFile, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** A monitor's own log (the service's output). */
+  monitorLog(node: Node): string {
+    const path = join(this.env.logs, `${monitorServiceName({ version, name: this.env.cluster(node) })}.log`);
+    return existsSync(path) ? readFileSync(path, 'utf8') : '';
+  }
+
+  /** Every process of a node as a host: its PostgreSQL (postmaster and children), its agent, its monitor. */
+  hostProcesses(node: Node): number[] {
+    const postmaster = Number(readFileSync(`${this.env.dataDir(node)}/postmaster.pid`, 'utf8').split('\n')[0]);
+    const children = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      });
+    const ref = { version, name: this.env.cluster(node) };
+    const services = [supervisedChild(agentServiceName(ref)), supervisedChild(monitorServiceName(ref))].filter((pid): pid is number => pid !== undefined);
+    return [postmaster, ...children, ...services];
+  }
+
+  /** When the node was last promoted: the newest timeline history file in its pg_wal. */
+  promotedAt(node: Node): number | undefined {
+    const wal = join(this.env.dataDir(node), 'pg_wal');
+    const times = readdirSync(wal).filter((f) => f.endsWith('.history')).map((f) => statSync(join(wal, f)).mtimeMs);
+    return times.length > 0 ? Math.max(...times) : undefined;
+  }
+
+  /**
+   * A writer of numbered rows (each writer its own range of numbers), inside the lab: through
+   * the balancer as the demo's client by default, or `local` to a node: over its Unix socket as
+   * postgres, a client on that node's own host that no network cut stops.
+   */
+  startWriter(name: string, local?: Node): void {
+    const dir = join(this.scratch, 'writers');
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chownSync(dir, userIds('postgres').uid, userIds('postgres').gid);
+    const out = join(dir, `${name}.acks`);
+    const first = String(++this.writerCount * 1_000_000);
+    const writer = ['node', '--import', 'tsx', join(root, 'test', 'helpers', 'writer.ts'), out];
+    const child = local
+      ? this.lab.run(['runuser', '-u', 'postgres', '--', 'env', `FIRST=${first}`, `PGHOST=${this.env.socketDir(local)}`, `PGPORT=${this.env.names.port}`, 'PGUSER=postgres', 'PGDATABASE=postgres', ...writer], { cwd: root })
+      : this.lab.run(writer, {
+          cwd: root,
+          env: { FIRST: first, PGHOST: BALANCER, PGPORT: String(this.env.ports.balancer), PGUSER: `${this.env.names.prefix}_app`, PGDATABASE: 'postgres', PGPASSWORD: clientPassword(this.env) },
+        });
+    this.writers.set(name, { child, out });
+  }
+
+  acks(name: string): Array<[number, number]> {
+    const out = this.writers.get(name)?.out ?? join(this.scratch, 'writers', `${name}.acks`);
+    if (!existsSync(out)) return [];
+    return readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ').map(Number) as [number, number]);
+  }
+
+  /** Waits until the writer has `count` more acknowledgements than now. */
+  async writing(name: string, count = 20, timeoutMs = 20_000): Promise<boolean> {
+    const before = this.acks(name).length;
+    return eventually(async () => this.acks(name).length >= before + count, timeoutMs);
+  }
+
+  async stopWriter(name: string): Promise<Acks> {
+    const writer = this.writers.get(name);
+    if (!writer) throw new Error(`no writer ${name}`);
+    this.writers.delete(name);
+    writer.child.kill('SIGTERM');
+    await writer.child;
+    const summaryFile = `${writer.out}.summary.json`;
+    const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Acks['summary']) : { acknowledged: 0, errors: 0, longestPauseMs: 0, last: 0 };
+    return { acked: this.acks(name), summary };
+  }
+
+  /** The acknowledged rows the node does not have. */
+  async missing(node: Node, acked: Array<[number, number]>): Promise<Array<[number, number]>> {
+    const present = new Set((await this.env.psql(node, 'SELECT n FROM drill')).out.split('\n').filter(Boolean).map(Number));
+    return acked.filter(([n]) => !present.has(n));
+  }
+
+  /** restore-master on the node, then until it streams from the primary. */
+  async restore(node: Node): Promise<{ exitCode: number; stderr: string; streaming: boolean }> {
+    const back = await this.env.run(node, ['restore-master', '--master-ip', address[other(node)], '--yes']);
+    const streaming = back.exitCode === 0 && (await eventually(() => this.streaming(node), 30_000));
+    return { exitCode: back.exitCode, stderr: back.stderr, streaming };
+  }
+}
+
+export const addressOf = (node: Node) => address[node];
