@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, snapshot } from '../helpers/cli.js';
-import { clusterName, confDir, dataDir, DemoEnv, eventually, machineState, psql, version, type StatusJson } from '../helpers/demo.js';
+import { clusterName, clusterPrefix, confDir, dataDir, DemoEnv, port, eventually, machineState, psql, version, type StatusJson } from '../helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
 
 /**
@@ -13,7 +13,8 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lo
  * `demo --down` leaves the machine as it was. The tests run in order on one pair.
  */
 
-const env = new DemoEnv();
+// As the README's command runs it: automatic failover on (the monitors and the witness run too).
+const env = new DemoEnv({ prefix: clusterPrefix, port, automatic: true });
 let before: Record<string, string> | undefined;
 
 test.before(async (t) => {
@@ -77,12 +78,13 @@ test.serial('a second demo run changes nothing: same files, no restart, every fi
   t.is((await psql('slave', 'SELECT pg_postmaster_start_time()')).out, started.slave, 'slave not restarted');
   // "[3/7] Write /etc/.../ha-install.conf ... done (unchanged)": on both nodes the conf.d file, the pg_hba and
   // pg_ident blocks, .pgpass, the start guard, its settings and its pg_ctl.conf line, the agent's settings and its
-  // registry entry; on the slave also standby.signal; on the balancer HAProxy's configuration and registry entry.
+  // registry entry, the monitor's settings and registry entry; on the slave also standby.signal; on the balancer
+  // HAProxy's configuration and registry entry, the witness's settings and registry entry.
   const fileActions = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] (Write|Allow|Store|Make|Mark|Let the OS user|Register) .* \.\.\. done/.test(l));
-  t.is(fileActions.length, 21, fileActions.join('\n'));
+  t.is(fileActions.length, 27, fileActions.join('\n'));
   for (const line of fileActions) t.regex(line, /\(unchanged\)$/);
   const services = result.stderr.split('\n').filter((l) => /^\[\d+\/\d+\] Start .* \.\.\. done/.test(l));
-  t.is(services.length, 3, 'both agents and HAProxy');
+  t.is(services.length, 6, 'both agents, both monitors, HAProxy and the witness');
   for (const line of services) t.regex(line, /\(already running\)$/);
   t.notRegex(result.stderr, /Clone the master|Move the old data directory|restarted|\(reloaded\)/);
   t.regex(result.stdout, /The pair is healthy\./);
