@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and a fresh Debian machine lacks: PostgreSQL server and
 # client, HAProxy, ping, tmux (the pseudo-terminal test), iproute2 and util-linux (network
-# namespaces), time, strace and script (hostile-input tests), debootstrap and systemd-nspawn
+# namespaces), nftables (cuts between hosts), time, strace and script (hostile-input tests), debootstrap and systemd-nspawn
 # (the booted Debian 12 of npm run test:systemd). Idempotent: installs only what is missing.
 # Needs root (the tests need it too).
 set -euo pipefail
@@ -18,6 +18,8 @@ have haproxy || need+=(haproxy)
 have ping || need+=(iputils-ping)
 have tmux || need+=(tmux)
 have ip || need+=(iproute2)
+# By its path: under npm, node_modules/.bin/nft (a file tracer) answers to the name.
+[ -x /usr/sbin/nft ] || need+=(nftables)  # cuts between hosts (failover drills, switchover)
 have unshare || need+=(util-linux)
 have runuser || need+=(util-linux)
 [ -x /usr/bin/time ] || need+=(time)      # memory of the hostile-input runs

@@ -70,9 +70,11 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
   const standbyTurn = async (self: AgentLook) => {
     const [db, agent] = await Promise.all([peerDb.answers(timings.checkTimeoutMs), lookAtAgent(config.peer.host, config.peer.agentPort, '/primary', timings.checkTimeoutMs, config.self)]);
     const now = Date.now();
+    // Replication that stops streaming is an alarm whether or not the primary is seen (a cut
+    // between the two nodes alone: no failover, and no replication either).
+    replicationAlarm(self, now);
     if ((db.ok && db.standby === false) || agent.status === 200) {
       [s.primarySeen, s.failures, s.consulted] = [now, 0, ''];
-      replicationAlarm(self, now);
       return;
     }
     s.failures++;
@@ -99,7 +101,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
     await peerDb.drop();
   };
 
-  /** On a standby whose primary is there: replication that stops streaming is an alarm, its return clears it. */
+  /** On a standby: replication that stops streaming for 5 s is an alarm, its return clears it. */
   const replicationAlarm = (self: AgentLook, now: number) => {
     const streaming = self.replication === 'streaming';
     if (streaming) s.notStreamingSince = undefined;

@@ -115,6 +115,9 @@ export async function demoDown(state: DemoState, log: Logger): Promise<void> {
     await rm(demoSocketDir(ref.name), { recursive: true, force: true });
     // pg_dropcluster leaves files it did not create (our conf.d file): the next demo must start clean.
     await rm(cluster.confDir, { recursive: true, force: true });
+    // A cluster that died (the demo's failover lines kill the master) leaves its unit failed
+    // under systemd: the unit goes with the cluster. Nothing to do without systemd.
+    if (existsSync('/run/systemd/system')) await run(['systemctl', 'reset-failed', `postgresql@${ref.version}-${ref.name}.service`], log, { reject: false, title: 'Forgetting the cluster unit\'s failed state' });
   }
   await teardownLoopback(state.loopback, log);
 }

@@ -66,7 +66,7 @@ export function promoteChecks(local: LocalView, peer: PeerView, input: { force: 
       fix:
         master.verdict === 'fail'
           ? peer.role === 'primary'
-            ? 'it is alive: a promote now makes two primaries. Switch over instead (stop the master cleanly first), or pass --force --reason TEXT'
+            ? 'it is alive: a promote now makes two primaries. Swap the roles with ha-install switchover instead (it loses nothing), or pass --force --reason TEXT'
             : 'it answers on its port but this node cannot tell its role: check it, or pass --force --reason TEXT'
           : master.verdict === 'warn'
             ? `forced: ${input.reason ?? ''}`

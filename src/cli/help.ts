@@ -41,9 +41,10 @@ changed file under /var/lib/ha-install; services in /etc/ha-install/services.
 `;
 
 export const promoteHelp = `
-Run it on the slave when the master is dead. Before any change it checks that this
+Run it on the slave when the master is dead (with failover.automatic, the default, the
+slave's failover monitor runs this same promote by itself). Before any change it checks that this
 node is a standby of the pair and that the master does not answer as a writable
-primary (if it does, a promote would make two primaries: use a planned switch
+primary (if it does, a promote would make two primaries: use ha-install switchover
 instead, or --force --reason TEXT, which the log and the pair's history record).
 WAL received but not yet replayed is shown and let finish first.
 Then: promote, wait until writable, CHECKPOINT (so the old master can rewind onto

@@ -1,8 +1,7 @@
 import test from 'ava';
 import { setTimeout as delay } from 'node:timers/promises';
 import { address, eventually, postmasterPid, type Node } from '../helpers/demo.js';
-import { Drill, other, othersOf } from '../helpers/drill.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { Drill, other, othersOf, useDrill } from '../helpers/drill.js';
 
 /**
  * Automatic failover drills on a real demo pair (asynchronous replication, the monitors and
@@ -18,19 +17,7 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lo
 const drill = new Drill({ prefix: 't_fo', port: 5640 });
 const { env } = drill;
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await drill.up();
-});
-
-test.after.always(async () => {
-  try {
-    await drill.down();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDrill(test, drill);
 
 const pair = async (): Promise<{ primary: Node; standby: Node }> => {
   const primary = await drill.primary();
@@ -56,6 +43,8 @@ test.serial('kill -9 of the primary: the standby promotes by itself, writes thro
   t.true(lost.every(([, at]) => at < promotedAt), `only rows acknowledged before the promote (by the old primary) may be missing: ${JSON.stringify(lost.slice(0, 5))}`);
   t.true(await eventually(async () => drill.events().includes(`Failover ${address[standby]} ${address[primary]}`), 15_000), `events: ${drill.events().join(' | ')}`);
   t.regex(drill.monitorLog(standby), /automatic failover: 127\.0\.0\.1[12] not seen for \d+\.\d s .*the witness does not see the primary either/);
+  const bytes = await drill.discardedBytes(primary);
+  t.log(`the old primary holds ${bytes} bytes of WAL past the fork (commits the standby never got; restore-master --dry-run)`);
   const status = await env.run(standby, ['status']);
   t.regex(status.stdout, /last change +promoted .*AUTOMATIC FAILOVER: 127\.0\.0\.1[12] not seen/, 'the history says the promote was automatic, and why');
   t.regex(status.stdout, /event +\S+ Failover 127\.0\.0\.1[12] 127\.0\.0\.1[12]; script exit 0/, 'status shows the event and what its script did');
@@ -101,13 +90,15 @@ test.serial('the standby is cut off from the primary only: the witness still see
   drill.startWriter('partial');
   t.true(await drill.writing('partial'));
   await drill.lab.cut(address[standby], address[primary]);
-  await delay(6000);
+  await delay(6500); // past the failover window, and past the 5 s after which a standby that does not stream is an alarm
   t.true(await drill.writing('partial', 20, 5000), 'writes through the balancer go on during the cut');
   t.is(await drill.role(standby), 'standby', 'not promoted');
   t.is(await drill.role(primary), 'primary', 'not fenced');
   t.regex(drill.monitorLog(standby), /but no failover: the witness sees the primary/);
+  t.true(await eventually(async () => drill.events().some((e) => e.startsWith(`RaiseAlarm replication the standby ${address[standby]} does not stream from ${address[primary]}`)), 5000), drill.events().join(' | '));
   await drill.lab.heal();
   t.true(await eventually(() => drill.streaming(standby), 30_000), 'streaming again once healed');
+  t.true(await eventually(async () => drill.events().includes(`ClearAlarm the standby ${address[standby]} streams from ${address[primary]} again`), 10_000), drill.events().join(' | '));
   await drill.stopWriter('partial');
 });
 
@@ -143,4 +134,48 @@ test.serial('the primary host stalls for 1.2 s (every process of it stopped, the
   t.is(await drill.role(standby), 'standby', 'not promoted');
   t.is(drill.events().filter((e) => e.startsWith('Failover')).length, failovers, 'no Failover event');
   t.true(await eventually(() => drill.streaming(standby), 20_000));
+});
+
+test.serial('the whole primary host dies (PostgreSQL, its agent, its monitor and their supervisors killed at once): the standby takes over; the host back, restore-master rejoins it', async (t) => {
+  t.timeout(3 * 60_000);
+  const { primary, standby } = await pair();
+  drill.startWriter('host');
+  t.true(await drill.writing('host'));
+  const killedAt = Date.now();
+  const lag = (await env.psql(primary, 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication')).out;
+  const pids = drill.killHost(primary);
+  t.true(pids.length >= 6, `every process of the host: ${pids.join(' ')}`);
+  t.true(await eventually(async () => (await drill.role(standby)) === 'primary', 30_000), 'the standby promoted itself');
+  const promotedAt = drill.promotedAt(standby)!;
+  t.true(await eventually(async () => drill.acks('host').some(([, at]) => at > promotedAt), 30_000), 'writes through the balancer resume');
+  const { acked } = await drill.stopWriter('host');
+  const lost = await drill.missing(standby, acked);
+  t.log(`the standby replayed to ${lag} bytes behind at the kill; host killed to the promote: ${((promotedAt - killedAt) / 1000).toFixed(2)} s; acknowledged rows lost (asynchronous): ${lost.length}`);
+  t.true(lost.every(([, at]) => at < promotedAt), `only rows the old primary acknowledged may be missing: ${JSON.stringify(lost.slice(0, 3))}`);
+  t.regex(drill.monitorLog(standby), /automatic failover: .*its agent does not answer/);
+  t.true(drill.events().includes(`Failover ${address[standby]} ${address[primary]}`), drill.events().join(' | '));
+  await drill.startServices(primary);
+  const back = await drill.restore(primary);
+  t.is(back.exitCode, 0, back.stderr.slice(-3000));
+  t.true(back.streaming);
+});
+
+test.serial('a switchover with the monitors on: the roles swap, no automatic failover or fence on the way, and the event script hears ManualSwitch', async (t) => {
+  t.timeout(2 * 60_000);
+  const { primary, standby } = await pair();
+  const before = drill.events().length;
+  drill.startWriter('switch');
+  t.true(await drill.writing('switch'));
+  const result = await env.run(primary, ['switchover', '--yes']);
+  t.is(result.exitCode, 0, result.stderr.slice(-3000));
+  t.true(await drill.writing('switch', 20), 'writes go on through the balancer on the new primary');
+  const { acked } = await drill.stopWriter('switch');
+  t.deepEqual(await drill.missing(standby, acked), [], 'no acknowledged row lost');
+  await delay(4000); // a monitor that took the switch for a failure would act within this
+  t.is(await drill.role(standby), 'primary');
+  t.is(await drill.role(primary), 'standby');
+  t.true(await drill.streaming(primary), 'the old primary streams, not fenced');
+  const events = drill.events().slice(before);
+  t.true(events.includes(`ManualSwitch ${address[standby]} ${address[primary]}`), events.join(' | '));
+  t.false(events.some((e) => /^(Failover|RaiseAlarm fenced)/.test(e)), events.join(' | '));
 });

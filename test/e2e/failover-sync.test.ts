@@ -1,7 +1,6 @@
 import test from 'ava';
 import { eventually, postmasterPid } from '../helpers/demo.js';
-import { Drill, other } from '../helpers/drill.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { Drill, other, useDrill } from '../helpers/drill.js';
 
 /**
  * Synchronous replication (demo --synchronous) under automatic failover: kill -9 of the
@@ -13,19 +12,7 @@ import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lo
 const drill = new Drill({ prefix: 't_fs', port: 5641, synchronous: true });
 const { env } = drill;
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await drill.up();
-});
-
-test.after.always(async () => {
-  try {
-    await drill.down();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDrill(test, drill);
 
 for (const round of [1, 2]) {
   test.serial(`round ${round}: kill -9 of the synchronous primary: the standby promotes by itself and every acknowledged row is there`, async (t) => {

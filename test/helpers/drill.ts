@@ -6,7 +6,11 @@ import { BALANCER, clientPassword, supervisedChild } from './balancer.js';
 import { root } from './cli.js';
 import { address, DemoEnv, eventually, version, type Node } from './demo.js';
 import { Lab } from './lab.js';
+import { checkRows } from './json-events.js';
+import type { TestFn } from 'ava';
+import { acquireLoopbackLock, releaseLoopbackLock } from './loopback-lock.js';
 import { agentServiceName } from '../../installers/agent/config.js';
+import { supervisorAlive } from '../../installers/services/state.js';
 import { monitorServiceName } from '../../installers/monitor/config.js';
 
 /**
@@ -103,6 +107,32 @@ export class Drill {
     return [postmaster, ...children, ...services];
   }
 
+  /** The host dies whole: every process of it (with the agent's and the monitor's supervisors) killed at once. */
+  killHost(node: Node): number[] {
+    const ref = { version, name: this.env.cluster(node) };
+    const supervisors = [supervisorAlive(agentServiceName(ref)), supervisorAlive(monitorServiceName(ref))].filter((pid): pid is number => pid !== undefined);
+    const pids = [...supervisors, ...this.hostProcesses(node)];
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    return pids;
+  }
+
+  /** After killHost: the node's services back (as its host's boot would start them), inside the lab. */
+  async startServices(node: Node): Promise<void> {
+    const ref = { version, name: this.env.cluster(node) };
+    const r = await this.env.cli(['service', 'start', monitorServiceName(ref), agentServiceName(ref), '--yes']);
+    if (r.exitCode !== 0) throw new Error(`service start failed:\n${r.stderr.slice(-2000)}`);
+  }
+
+  /** What restore-master --dry-run says the old primary holds past the fork: WAL bytes of commits that exist only there. */
+  async discardedBytes(node: Node): Promise<number> {
+    const dry = await this.env.run(node, ['restore-master', '--master-ip', address[other(node)], '--dry-run', '--json']);
+    const measured = checkRows(dry.stdout, 'Restore preflight').get('discarded here')?.measured ?? '';
+    if (/^nothing/.test(measured)) return 0;
+    const bytes = /^(\d+) bytes of WAL after/.exec(measured)?.[1];
+    if (bytes === undefined) throw new Error(`restore-master --dry-run did not say what it would discard (${measured || 'no row'}):\n${dry.stderr.slice(-2000)}`);
+    return Number(bytes);
+  }
+
   /** When the node was last promoted: the newest timeline history file in its pg_wal. */
   promotedAt(node: Node): number | undefined {
     const wal = join(this.env.dataDir(node), 'pg_wal');
@@ -172,3 +202,19 @@ export class Drill {
 }
 
 export const addressOf = (node: Node) => address[node];
+
+/** A drill file's hooks: the loopback lock, the pair up in its lab before the tests, all of it down after. */
+export function useDrill(test: TestFn, drill: Drill): void {
+  test.before(async (t) => {
+    t.timeout(6 * 60_000);
+    await acquireLoopbackLock({ log: (line) => t.log(line) });
+    await drill.up();
+  });
+  test.after.always(async () => {
+    try {
+      await drill.down();
+    } finally {
+      releaseLoopbackLock();
+    }
+  });
+}

@@ -21,7 +21,7 @@ export class Terminal {
   }
 
   async screen(): Promise<string> {
-    return String((await this.tmux('capture-pane', '-p', '-S', '-300', '-t', 'main')).stdout);
+    return String((await this.tmux('capture-pane', '-p', '-S', '-1000', '-t', 'main')).stdout);
   }
 
   /**

@@ -42,7 +42,7 @@ test('the shipped template renders a configuration the real haproxy -c accepts, 
     t.regex(text, /option httpchk GET \/primary/);
     t.regex(text, /server master 127\.0\.0\.11:5440 check port 25432/);
     t.regex(text, /on-marked-down shutdown-sessions/);
-    t.regex(text, /inter 1s fastinter 250ms fall 3 rise 2/);
+    t.regex(text, /inter 1s fastinter 250ms downinter 250ms fall 3 rise 2/);
     t.regex(text, /source 127\.0\.0\.10\n/);
     t.regex(text, /timeout check 2000ms/);
     t.notRegex(text, /Stats-Pass-1/, 'the password itself is never in the configuration');

@@ -31,6 +31,7 @@ export const demo: SystemdCase = {
     // Its own HAProxy configuration, so an ha-install unit runs it, not the package's haproxy.service.
     for (const unit of [...demoUnits]) assert.equal(await unitState(t.box, unit), 'active', unit);
     const line = r.stdout.split('\n')[r.stdout.split('\n').findIndex((l) => l.startsWith('A client through the balancer')) + 1]!;
+    t.memo.set('demo-client-line', line);
     const client = await t.box.exec(['sh', '-c', line]);
     assert.match(client.stdout, /127\.0\.0\.11\s+\|\s+f/, `the printed line, pasted: ${line}\n${client.stderr}`);
     const standby = await psql(t.box, '/var/run/postgresql/ha_demo_12', 5440, 'SELECT pg_is_in_recovery(), (SELECT status FROM pg_stat_wal_receiver)');
