@@ -21,6 +21,8 @@ export interface NodeView {
   /** A standby: WAL the primary has (as last reported) that is not replayed here yet, in bytes. */
   lagBytes?: number;
   fence: FenceState;
+  /** A hold on the failover monitors (installers/monitor/hold.ts): why, while it lasts. */
+  hold?: string;
 }
 
 export interface Verdict {
@@ -82,6 +84,7 @@ export function answer(check: Check, view: NodeView, options: { cluster: string;
     ...(options.lagLimit !== undefined ? { lag_limit_bytes: options.lagLimit } : {}),
     fenced: view.fence.fenced,
     ...(view.fence.fenced ? { fence: { source: view.fence.source, reason: view.fence.reason } } : {}),
+    ...(view.hold ? { hold: view.hold } : {}),
     ...(why ? { why } : {}),
   };
   return { status: ok ? 200 : 503, body };

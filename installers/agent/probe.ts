@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from 'pg';
 import { fenceWatcher } from '../postgresql/fence.js';
+import { readHold } from '../monitor/hold.js';
 import type { NodeView } from './answer.js';
 import type { AgentConfig } from './config.js';
 
@@ -65,13 +66,15 @@ export class Probe {
     this.fence = fenceWatcher({ version: config.version, name: config.name }, config.dataDir, config.fenceDir);
   }
 
-  read(): Promise<NodeView> {
+  async read(): Promise<NodeView> {
+    const hold = readHold({ version: this.config.version, name: this.config.name })?.reason;
     // The kernel's word is checked before joining a probe in flight: one that started just
     // before a SIGSTOP (HAProxy asks every few hundred ms) would still answer "up".
     const down = postmasterProblem(this.config.dataDir);
-    if (down) return Promise.resolve({ up: false, problem: down, fence: this.fence() });
+    if (down) return { up: false, problem: down, fence: this.fence(), ...(hold ? { hold } : {}) };
     this.inFlight ??= this.probe().finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    const view = await this.inFlight;
+    return hold ? { ...view, hold } : view;
   }
 
   private async connect(): Promise<Client> {

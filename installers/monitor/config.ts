@@ -15,6 +15,8 @@ export interface MonitorConfig {
   self: string;
   /** This node's health agent: its role, timeline and fence, without a database login. */
   agent: { host: string; port: number };
+  /** agent.timeout-ms: an agent answers within it (503 when PostgreSQL is slower). */
+  agentTimeoutMs: number;
   peer: { host: string; pgPort: number; agentPort: number };
   replicationUser: string;
   passfile: string;
@@ -40,7 +42,12 @@ export interface WitnessConfig {
   nodes: Array<{ host: string; agentPort: number; pgPort: number }>;
   intervalMs: number;
   timeoutMs: number;
+  /** How long a look at an agent may take: the agent's own timeout and a margin (patienceOf). */
+  patienceMs: number;
 }
+
+/** How long a look at an agent waits: its own timeout, and half a second for the HTTP around it (HAProxy allows a second more). */
+export const patienceOf = (config: { agentTimeoutMs: number }) => config.agentTimeoutMs + 500;
 
 /** The witness belongs to the balancer's configuration: next to it, named after it (the demo's has its own). */
 export const witnessConfigPath = (haproxyConfig: string) => join(dirname(haproxyConfig), 'ha-install-witness.json');

@@ -22,31 +22,44 @@ export interface AgentLook {
   running?: boolean;
   /** A standby's walreceiver status (`streaming`), as its agent says. */
   replication?: string;
+  /** Why that node holds the failover monitors (a switchover there), while it does. */
+  hold?: string;
 }
 
 export function httpGet(host: string, port: number, path: string, timeoutMs: number, from?: string): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
   return new Promise((resolve) => {
+    // Settled once, whatever comes first: the whole answer, an error, a close, or the deadline.
+    // A link that dies after the headers gives a response that never ends: the deadline
+    // destroys the request and its close settles the look, so a loop never waits for ever.
+    let settled = false;
+    const settle = (value: { status: number; body: Record<string, unknown> } | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(value);
+    };
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, localAddress: from, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk.slice(0, 64 * 1024)));
       res.on('end', () => {
-        clearTimeout(timer);
         let body: Record<string, unknown> = {};
         try {
           body = JSON.parse(text) as Record<string, unknown>;
         } catch {
           // not JSON: the status alone counts
         }
-        resolve({ status: res.statusCode ?? 0, body });
+        settle({ status: res.statusCode ?? 0, body });
       });
+      res.on('close', () => settle(undefined)); // closed before its end: no answer
     });
-    const timer = setTimeout(() => req.destroy(), timeoutMs);
+    const timer = setTimeout(() => {
+      req.destroy();
+      settle(undefined);
+    }, timeoutMs);
     req.on('timeout', () => req.destroy());
-    req.on('error', () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
+    req.on('error', () => settle(undefined));
+    req.on('close', () => settle(undefined));
     req.end();
   });
 }
@@ -63,6 +76,7 @@ export async function lookAtAgent(host: string, port: number, path: string, time
     fenced: body.fenced === true,
     running: body.state === 'running',
     replication: typeof body.replication_state === 'string' ? body.replication_state : undefined,
+    hold: typeof body.hold === 'string' ? body.hold : undefined,
   };
 }
 

@@ -10,7 +10,7 @@ import { clusterRef, nodes, pgpassPath, type PostgresqlContext } from '../postgr
 import { guardConfig } from '../postgresql/guard-plan.js';
 import { serviceActions } from '../services/plan.js';
 import type { ServiceSpec } from '../services/spec.js';
-import { monitorConfigPath, monitorServiceName, witnessConfigPath, witnessServiceName, type MonitorConfig, type WitnessConfig } from './config.js';
+import { patienceOf, monitorConfigPath, monitorServiceName, witnessConfigPath, witnessServiceName, type MonitorConfig, type WitnessConfig } from './config.js';
 import type { Timings } from './decide.js';
 
 /**
@@ -41,6 +41,7 @@ export function monitorConfig(ctx: PostgresqlContext, cluster: Cluster, runtime:
     dataDir: cluster.dataDir,
     self,
     agent: { host: self, port: a.agentPort },
+    agentTimeoutMs: a.agentTimeoutMs,
     peer: { host: peer, pgPort: a.pgPort, agentPort: a.agentPort },
     replicationUser: a.replicationUser,
     passfile: pgpassPath(ctx),
@@ -101,6 +102,7 @@ export function witnessConfig(answers: Answers): WitnessConfig {
     nodes: [answers.masterIp, answers.slaveIp].map((host) => ({ host, agentPort: answers.agentPort, pgPort: answers.pgPort })),
     intervalMs: answers.failoverIntervalMs,
     timeoutMs: answers.failoverCheckTimeoutMs,
+    patienceMs: patienceOf(answers),
   };
 }
 

@@ -13,13 +13,16 @@ import { lookAtAgent } from './observe.js';
  * connect to its PostgreSQL port), and answers from memory at once:
  *
  *   GET /ping            200: the database nodes' monitors use it to know the balancer sees them asking
- *   GET /view?node=ADDR  200 {node, primary, role, agoMs, ...}: when it last saw ADDR as a reachable
- *                        primary (agoMs: null for never), and what it sees now
+ *   GET /view?node=ADDR  200 {node, role, agoMs, ...}: when it last saw ADDR as a reachable
+ *                        primary (agoMs: null for never), and what it sees now; 503 until its
+ *                        first look at ADDR has ended (it never answers from nothing)
  *
  * It never decides anything: the standby's monitor does (decide.ts), with this among its reasons.
  */
 
 interface Seen {
+  /** The first look at the node has ended: before it, the witness has nothing to say. */
+  looked?: boolean;
   /** The last time the node answered as a reachable, unfenced primary. */
   primaryAt?: number;
   /** The last time its agent answered at all. */
@@ -53,12 +56,14 @@ export async function runWitness(configPath: string, say = (line: string) => pro
   let running = true;
 
   const look = async (node: WitnessConfig['nodes'][number]) => {
+    // The agent is given its own time, as HAProxy gives it: a slow master that still gets clients is seen.
     const [agent, pg] = await Promise.all([
-      lookAtAgent(node.host, node.agentPort, '/primary', config.timeoutMs, config.listen.host),
-      tcpAnswers(node.host, node.pgPort, config.timeoutMs, config.listen.host),
+      lookAtAgent(node.host, node.agentPort, '/primary', config.patienceMs ?? config.timeoutMs, config.listen.host),
+      tcpAnswers(node.host, node.pgPort, config.patienceMs ?? config.timeoutMs, config.listen.host),
     ]);
     const now = Date.now();
     const s = seen.get(node.host)!;
+    s.looked = true;
     const before = `${s.role ?? '-'}${s.fenced ? ' fenced' : ''}${s.problem ? ` (${s.problem})` : ''}`;
     if (agent.answered) s.answeredAt = now;
     s.role = agent.answered ? agent.role : 'unreachable';
@@ -68,10 +73,11 @@ export async function runWitness(configPath: string, say = (line: string) => pro
     const after = `${s.role ?? '-'}${s.fenced ? ' fenced' : ''}${s.problem ? ` (${s.problem})` : ''}`;
     if (after !== before) say(`${node.host} is ${after}`);
   };
-  const loop = async () => {
+  // Each node on its own beat: a node whose looks time out does not slow the looks at the other.
+  const loop = (node: WitnessConfig['nodes'][number]) => async () => {
     while (running) {
       const started = Date.now();
-      await Promise.all(config.nodes.map(look));
+      await look(node);
       await delay(Math.max(0, config.intervalMs - (Date.now() - started)));
     }
   };
@@ -84,6 +90,7 @@ export async function runWitness(configPath: string, say = (line: string) => pro
     const node = url.searchParams.get('node') ?? '';
     const s = seen.get(node);
     if (!s) return send(res, 404, { error: `${node.slice(0, 60)} is not a node of this pair`, nodes: [...seen.keys()] });
+    if (!s.looked) return send(res, 503, { node, error: 'not looked at yet: the witness has just started' });
     const now = Date.now();
     return send(res, 200, {
       node,
@@ -101,7 +108,7 @@ export async function runWitness(configPath: string, say = (line: string) => pro
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
   say(`watching ${config.nodes.map((n) => n.host).join(' and ')} every ${config.intervalMs} ms; serving http://${config.listen.host}:${config.listen.port}/ (/ping /view?node=)`);
-  const done = loop();
+  const done = Promise.all(config.nodes.map((node) => loop(node)()));
   return async () => {
     running = false;
     const closed = new Promise((resolve) => server.close(resolve));

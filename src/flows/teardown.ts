@@ -67,6 +67,14 @@ async function checkTeardown(ctx: TeardownContext): Promise<void> {
   }
   const peer = peerOf(state);
   const view = peer && state.replicationUser ? await readPeer({ host: peer.address, port: peer.port, user: state.replicationUser, password: passwordFor(peer.address, peer.port, state.replicationUser) ?? '', timeoutMs: 2000 }) : undefined;
+  // With automatic failover the standby's monitor would take this primary's teardown (its
+  // replication role dropped, its agent gone) for a death, and promote: the standby goes first.
+  const monitored = entries.some((e) => e.item.kind === 'service' && e.item.name.startsWith('ha-install-monitor'));
+  if (ctx.path === 'primary' && monitored && view?.answered && view.role === 'standby') {
+    throw new InputError(`The standby ${peer!.address} still follows this primary, and its failover monitor would take this teardown for the master's death and promote itself. Nothing was changed.`, [
+      { field: 'teardown order', message: 'with automatic failover the standby is torn down first', fix: `on ${peer!.address}: ha-install teardown; then run ${commandLine(ctx.invocation, ['teardown'])} here again` },
+    ]);
+  }
   const pathText: Record<TeardownPath, string> = {
     primary: 'stays a server with all its data; what the install added for replication goes',
     'standby-keep': '--keep-data: promoted to a standalone server with its data',
@@ -76,7 +84,7 @@ async function checkTeardown(ctx: TeardownContext): Promise<void> {
     { name: 'this node', measured: `${local.role}${local.timeline ? `, timeline ${local.timeline}` : ''}`, required: 'the cluster exists', verdict: 'ok' },
     { name: 'what happens here', measured: pathText[ctx.path], required: '-', verdict: 'info' },
     { name: 'recorded by the install', measured: `${entries.length} things (${inventoryPath(ctx.options.stateDir)})`, required: 'what teardown removes, and nothing else', verdict: 'info' },
-    { name: 'the peer', measured: view ? (view.answered ? `${peer!.address}: ${view.role}` : `${peer!.address}: does not answer (${view.failure})`) : '-', required: 'run teardown there too (in any order)', verdict: 'info' },
+    { name: 'the peer', measured: view ? (view.answered ? `${peer!.address}: ${view.role}` : `${peer!.address}: does not answer (${view.failure})`) : '-', required: 'run teardown there too (with automatic failover, the standby first)', verdict: 'info' },
     {
       name: 'balancer',
       measured: 'untouched: HAProxy follows the health agents, and this node\'s agent goes with the teardown',

@@ -79,6 +79,19 @@ export class Drill {
     return r.out === 'streaming';
   }
 
+  /**
+   * The standby has replayed what the primary has written (within 64 kB): after a cut heals,
+   * TCP's backed-off retransmissions can leave the walreceiver "streaming" with nothing
+   * arriving for seconds; a drill that measures loss starts from a standby that caught up.
+   */
+  async caughtUp(standby: Node, timeoutMs = 30_000): Promise<boolean> {
+    return eventually(async () => {
+      const r = await this.env.psql(other(standby), 'SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), -1) FROM pg_stat_replication', { reject: false });
+      const behind = Number(r.out);
+      return r.exitCode === 0 && behind >= 0 && behind < 64 * 1024;
+    }, timeoutMs);
+  }
+
   events(): string[] {
     return existsSync(this.eventsFile) ? readFileSync(this.eventsFile, 'utf8').split('\n').filter(Boolean) : [];
   }
@@ -112,7 +125,13 @@ export class Drill {
     const ref = { version, name: this.env.cluster(node) };
     const supervisors = [supervisorAlive(agentServiceName(ref)), supervisorAlive(monitorServiceName(ref))].filter((pid): pid is number => pid !== undefined);
     const pids = [...supervisors, ...this.hostProcesses(node)];
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // a backend that ended on its own
+      }
+    }
     return pids;
   }
 

@@ -49,8 +49,8 @@ test('fenced (either source): 503 on everything but /health, and why', (t) => {
 });
 
 test('no body field carries anything secret: only the listed fields', (t) => {
-  const keys = Object.keys(answer('replica', { ...replica, fence: { fenced: true, source: 'runtime', reason: 'x' } }, { ...opts, lagLimit: 5 }).body).sort();
-  t.deepEqual(keys, ['check', 'cluster', 'fence', 'fenced', 'lag_bytes', 'lag_limit_bytes', 'ok', 'replication_state', 'role', 'state', 'timeline', 'wal_position', 'why']);
+  const keys = Object.keys(answer('replica', { ...replica, fence: { fenced: true, source: 'runtime', reason: 'x' }, hold: 'switchover' }, { ...opts, lagLimit: 5 }).body).sort();
+  t.deepEqual(keys, ['check', 'cluster', 'fence', 'fenced', 'hold', 'lag_bytes', 'lag_limit_bytes', 'ok', 'replication_state', 'role', 'state', 'timeline', 'wal_position', 'why']);
 });
 
 test('?lag= takes bytes and 1024-based units, and refuses the rest', (t) => {

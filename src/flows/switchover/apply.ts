@@ -1,3 +1,4 @@
+import { clearHold } from '../../../installers/monitor/hold.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../../engine/actions.js';
@@ -23,6 +24,7 @@ import { announceSwitch } from './switch-event.js';
  * could make two primaries: the run stops and a re-run finishes the switch.
  */
 async function undo(ctx: SwitchoverContext, cause: unknown): Promise<never> {
+  clearHold(known(ctx).ref); // undone: the monitors watch again at once, not after the hold's deadline
   const { ref, peer } = known(ctx);
   const dataDir = (await readLocal(ref, ctx.log)).cluster.dataDir;
   const plan: Plan = {
