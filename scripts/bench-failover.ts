@@ -6,7 +6,7 @@
  * there), a client writing numbered rows through HAProxy on 127.0.0.10, then kill -9 of the
  * primary's postmaster. Measured per run: kill -> the standby promoted (its timeline history
  * file), kill -> the first write acknowledged through the balancer, the acknowledged rows the
- * new primary lacks; then restore-master on the old primary (timed) and the next run starts
+ * new primary lacks and the WAL bytes only the old primary had (restore-master --dry-run); then restore-master on the old primary (timed) and the next run starts
  * from the swapped pair. Once with asynchronous replication, once with synchronous.
  *
  * Targets: the first write through the balancer under 5 s after the kill (median and worst;
@@ -33,6 +33,8 @@ interface Run {
   promoteMs: number;
   writeMs: number;
   lost: number;
+  /** WAL bytes the old primary held past the fork. */
+  bytes: number;
   acked: number;
   restoreMs: number;
 }
@@ -59,12 +61,14 @@ async function measure(mode: 'asynchronous' | 'synchronous'): Promise<Run[]> {
       const promotedAt = drill.promotedAt(standby) ?? killedAt;
       const first = acked.find(([, at]) => at >= promotedAt)!;
       const lost = await drill.missing(standby, acked);
+      // What the old primary wrote that the standby never got, in WAL bytes, as restore-master --dry-run says.
+      const bytes = await drill.discardedBytes(primary);
       const started = performance.now();
       const back = await drill.restore(primary);
       if (back.exitCode !== 0 || !back.streaming) throw new Error(`run ${i}: restore-master failed (${back.exitCode}):\n${back.stderr.slice(-2000)}`);
-      const run = { promoteMs: promotedAt - killedAt, writeMs: first[1] - killedAt, lost: lost.length, acked: acked.length, restoreMs: performance.now() - started };
+      const run = { promoteMs: promotedAt - killedAt, writeMs: first[1] - killedAt, lost: lost.length, bytes, acked: acked.length, restoreMs: performance.now() - started };
       results.push(run);
-      process.stdout.write(`  ${mode} run ${i}: kill -9 -> promoted ${s(run.promoteMs)}, -> first write through the balancer ${s(run.writeMs)}; ${run.lost} of ${run.acked} acknowledged rows lost; restore-master ${s(run.restoreMs)}\n`);
+      process.stdout.write(`  ${mode} run ${i}: kill -9 -> promoted ${s(run.promoteMs)}, -> first write through the balancer ${s(run.writeMs)}; ${run.lost} of ${run.acked} acknowledged rows lost (${run.bytes} bytes of WAL only the old primary had); restore-master ${s(run.restoreMs)}\n`);
     }
   } finally {
     await drill.down();
@@ -83,14 +87,15 @@ try {
     const writes = results.map((r) => r.writeMs);
     const [med, worst] = [median(writes), Math.max(...writes)];
     const lost = results.reduce((sum, r) => sum + r.lost, 0);
+    const bytes = results.reduce((sum, r) => sum + r.bytes, 0);
     const fast = worst < TARGET_MS;
     if (!fast) exitCode = 1;
     lines.push(`${mode}: kill -> promoted median ${s(median(results.map((r) => r.promoteMs)))}; kill -> first write median ${s(med)}, worst ${s(worst)} (target < 5 s, repmgr / pg_auto_failover about 50 s): ${fast ? 'PASS' : 'FAIL'}`);
     if (mode === 'synchronous') {
       if (lost > 0) exitCode = 1;
-      lines.push(`synchronous: ${lost} acknowledged rows lost over ${runs} failovers (target 0): ${lost === 0 ? 'PASS' : 'FAIL'}`);
+      lines.push(`synchronous: ${lost} acknowledged rows lost over ${runs} failovers (target 0), ${bytes} bytes of WAL only the old primary had (unacknowledged): ${lost === 0 ? 'PASS' : 'FAIL'}`);
     } else {
-      lines.push(`asynchronous: ${lost} acknowledged rows lost over ${runs} failovers (the commits of the last moments before the kill that had not reached the standby: the price of asynchronous replication)`);
+      lines.push(`asynchronous: ${lost} acknowledged rows lost over ${runs} failovers, ${bytes} bytes of WAL only the old primary had (the commits of the last moments before the kill that had not reached the standby: the price of asynchronous replication)`);
     }
     lines.push(`${mode}: restore-master of the old primary median ${s(median(results.map((r) => r.restoreMs)))}`);
   }

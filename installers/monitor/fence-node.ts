@@ -21,15 +21,28 @@ import type { MonitorConfig } from './config.js';
  *  3. up again as a read-only standby with the start guard's fence mark in standby.signal, so
  *     it stays out when the partition heals, until restore-master brings it back.
  */
+/** A signal that may find the process gone already (it died on its own meanwhile): the fence goes on regardless. */
+function sendSignal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
 export async function fenceNode(config: MonitorConfig, why: string, log: Logger, say: (line: string) => void): Promise<void> {
   const ref = { version: config.version, name: config.name };
   writeRuntimeFence(ref, { reason: why, by: 'monitor' });
   say(`FENCED: ${why}; the agent answers 503 on /primary from now`);
   const pid = readPostmasterPid(config.dataDir)?.pid;
   if (pid !== undefined && postmasterAlive(config.dataDir)) {
-    process.kill(pid, 'SIGQUIT');
+    sendSignal(pid, 'SIGQUIT');
     for (let i = 0; i < 100 && postmasterAlive(config.dataDir); i++) await delay(20);
-    if (postmasterAlive(config.dataDir)) process.kill(pid, 'SIGKILL');
+    // Still there after 2 s: the whole process group (pg_ctl made the postmaster its leader),
+    // so no backend lives on to finish a commit without it.
+    if (postmasterAlive(config.dataDir)) sendSignal(-pid, 'SIGKILL') || sendSignal(pid, 'SIGKILL');
     say(`PostgreSQL ${config.cluster} stopped at once (immediate shutdown): it takes no write`);
   }
   const signal = `${config.dataDir}/standby.signal`;
