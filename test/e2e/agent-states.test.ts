@@ -2,7 +2,7 @@ import test from 'ava';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { agent, processesWith, supervisedChild } from '../helpers/balancer.js';
 import { DemoEnv, eventually, pgCtlCluster, postmasterPid, version } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 
 /**
  * The health agent on a real demo pair, through HTTP as HAProxy asks it: its answer with the
@@ -16,21 +16,7 @@ const [master, slave] = ['127.0.0.11', '127.0.0.12'];
 const ask = (host: string, path: string, method?: string) => agent(host, env.ports.agent, path, method);
 const slaveAgent = () => env.serviceNames()[1]!;
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-});
-
-test.after.always(async () => {
-  try {
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env);
 
 test.serial('primary and standby: /primary, /replica, /read-only, /health each say the role; HEAD and OPTIONS answer without a body', async (t) => {
   const statuses = async (host: string) => Promise.all(['/primary', '/replica', '/read-only', '/health'].map(async (p) => (await ask(host, p)).status));

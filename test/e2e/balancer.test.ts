@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { BALANCER, clientLineOf, clientPassword, throughBalancer } from '../helpers/balancer.js';
 import { crash, DemoEnv, eventually, pgCtlCluster } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 import { runCli } from '../helpers/cli.js';
 
 /**
@@ -25,22 +25,7 @@ interface BalancerJson {
   nodes: Array<{ status: { role: string; healthy: boolean }; servers?: Array<{ name: string; status: string; address: string }>; services?: Array<{ name: string; state: string }> }>;
 }
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-  demoOut = demo.stdout + demo.stderr;
-});
-
-test.after.always(async () => {
-  try {
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env, { up: (demo) => void (demoOut = demo.stdout + demo.stderr) });
 
 test.serial('the demo ends with a psql line through 127.0.0.10 that works as printed, with no password in it', async (t) => {
   const line = clientLineOf(demoOut);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, snapshot } from '../helpers/cli.js';
 import { DemoEnv, pgCtlCluster, version } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 
 /**
  * promote and restore-master refuse what they must, on a healthy demo pair (master 127.0.0.11,
@@ -16,21 +16,7 @@ const env = new DemoEnv({ prefix: 't_rr', port: 5461 });
 const both = () => snapshot([env.confDir('master'), env.confDir('slave'), `${env.dataDir('master')}/standby.signal`, `${env.dataDir('slave')}/standby.signal`]);
 const roles = async () => [(await env.psql('master', 'SELECT pg_is_in_recovery()')).out, (await env.psql('slave', 'SELECT pg_is_in_recovery()')).out].join(',');
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-});
-
-test.after.always(async () => {
-  try {
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env);
 
 test.serial('promote while the master is alive and writable: exit 2, says how to switch or force, nothing changed', async (t) => {
   const before = both();

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crash, DemoEnv, eventually, pgCtlCluster, version, type Node } from '../helpers/demo.js';
 import { checkRows } from '../helpers/json-events.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 
 /**
  * The recovery story on a real demo pair, through the binary as an admin runs it: the master
@@ -33,23 +33,12 @@ async function dieAhead(dead: Node, rows: number): Promise<void> {
   await pgCtlCluster(env, other(dead), 'start');
 }
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-  await env.psql('master', 'CREATE TABLE ledger (id bigserial PRIMARY KEY, written_on text NOT NULL, at timestamptz DEFAULT now())');
-  await env.psql('master', `INSERT INTO ledger (written_on) SELECT 'both' FROM generate_series(1, 100)`);
-  if (!(await eventually(async () => (await count('slave', 'true').catch(() => '0')) === '100'))) throw new Error('the slave never got the first rows');
-});
-
-test.after.always(async () => {
-  try {
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
+useDemo(test, env, {
+  up: async () => {
+    await env.psql('master', 'CREATE TABLE ledger (id bigserial PRIMARY KEY, written_on text NOT NULL, at timestamptz DEFAULT now())');
+    await env.psql('master', `INSERT INTO ledger (written_on) SELECT 'both' FROM generate_series(1, 100)`);
+    if (!(await eventually(async () => (await count('slave', 'true').catch(() => '0')) === '100'))) throw new Error('the slave never got the first rows');
+  },
 });
 
 for (const [round, dead] of [

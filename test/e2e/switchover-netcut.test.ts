@@ -2,7 +2,7 @@ import test from 'ava';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoEnv, eventually, type Node } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 import { cutNetwork, healNetwork, WriteClient } from '../helpers/switch-client.js';
 
 /**
@@ -21,23 +21,7 @@ const role = async (node: Node) => (await env.psql(node, "SELECT CASE WHEN pg_is
 const primaries = async () => [await role('master'), await role('slave')].filter((r) => r === 'primary').length;
 const streaming = async () => (await env.psql('master', "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")).out === '1';
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-  await WriteClient.prepare(env);
-});
-
-test.after.always(async () => {
-  try {
-    await healNetwork();
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env, { up: () => WriteClient.prepare(env), down: healNetwork });
 
 test.serial('the network cut after the master stopped: the switch is undone (one primary, exit 1); a re-run once it is back completes; no row lost', async (t) => {
   const answers = join(env.root, 'quick.yaml');

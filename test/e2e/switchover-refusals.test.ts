@@ -1,7 +1,7 @@
 import test from 'ava';
 import { snapshot } from '../helpers/cli.js';
 import { DemoEnv, pgCtlCluster } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 import { cutNetwork, healNetwork } from '../helpers/switch-client.js';
 
 /**
@@ -14,22 +14,7 @@ const env = new DemoEnv({ prefix: 't_sr', port: 5611 });
 const both = () => snapshot([env.confDir('master'), env.confDir('slave'), `${env.dataDir('master')}/standby.signal`, `${env.dataDir('slave')}/standby.signal`, env.nodeDir('master'), env.nodeDir('slave')]);
 const roles = async () => [(await env.psql('master', 'SELECT pg_is_in_recovery()')).out, (await env.psql('slave', 'SELECT pg_is_in_recovery()')).out].join(',');
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-});
-
-test.after.always(async () => {
-  try {
-    await healNetwork();
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env, { down: healNetwork });
 
 test.serial('--dry-run on the master and on the standby: the steps of both nodes, nothing changed', async (t) => {
   const before = both();

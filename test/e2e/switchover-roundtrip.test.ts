@@ -2,7 +2,7 @@ import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoEnv, eventually, type Node } from '../helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { useDemo } from '../helpers/demo-hooks.js';
 import { WriteClient } from '../helpers/switch-client.js';
 
 /**
@@ -18,22 +18,7 @@ const addressOf = (node: Node) => (node === 'master' ? '127.0.0.11' : '127.0.0.1
 const role = async (node: Node) => (await env.psql(node, "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END")).out;
 const stateOf = (node: Node) => JSON.parse(readFileSync(join(env.nodeDir(node), 'state.json'), 'utf8')) as { history: Array<{ event: string; node: string; detail: string }> };
 
-test.before(async (t) => {
-  t.timeout(6 * 60_000);
-  await acquireLoopbackLock({ log: (line) => t.log(line) });
-  await env.clearLeftovers();
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed (${demo.exitCode}):\n${demo.stderr.slice(-3000)}`);
-  await WriteClient.prepare(env);
-});
-
-test.after.always(async () => {
-  try {
-    await env.cleanup();
-  } finally {
-    releaseLoopbackLock();
-  }
-});
+useDemo(test, env, { up: () => WriteClient.prepare(env) });
 
 for (const [round, runOn, promoted] of [
   [1, 'master', 'slave'],
