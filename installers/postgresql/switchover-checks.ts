@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { CheckRow } from '../../src/prompts/prompter.js';
+import { monitorConfigPath, patienceOf, type MonitorConfig } from '../monitor/config.js';
+import { httpGet } from '../monitor/observe.js';
 import type { Logger } from '../../src/system/log.js';
 import type { ClusterRef } from './cluster.js';
 import { readLocal, readPeer, type LocalView, type PeerView } from './live.js';
@@ -22,6 +25,29 @@ export interface SwitchoverFacts {
   streaming?: boolean;
   /** Why the lever on the peer cannot be used, or undefined when it can. */
   leverProblem?: string;
+  /** What the balancer's witness says of the master, when this node's monitor knows one. */
+  balancer?: { host: string; sees: boolean; said: string };
+}
+
+/**
+ * The balancer, as its witness sees the master (the witness is where HAProxy is, and looks as
+ * HAProxy does): fresh within an interval and an agent's time. No monitor here, no witness:
+ * nothing to ask (HAProxy follows the agents all the same).
+ */
+/** `master`: the peer's address when the master is there; undefined: this node is the master. */
+async function balancerView(ref: ClusterRef, peerMaster: string | undefined): Promise<SwitchoverFacts['balancer']> {
+  const path = monitorConfigPath(ref);
+  if (!existsSync(path)) return undefined;
+  const config = JSON.parse(readFileSync(path, 'utf8')) as MonitorConfig;
+  if (!config.witness) return undefined;
+  const master = peerMaster ?? config.self;
+  const { host, port } = config.witness;
+  const got = await httpGet(host, port, `/view?node=${encodeURIComponent(master)}`, 2000, config.self);
+  if (!got) return { host, sees: false, said: `its witness ${host}:${port} does not answer` };
+  if (got.status !== 200) return { host, sees: false, said: `its witness answers ${got.status}: ${String(got.body.error ?? '')}` };
+  const ago = got.body.agoMs;
+  const sees = typeof ago === 'number' && ago < config.timings.intervalMs + patienceOf(config);
+  return { host, sees, said: sees ? `sees the master ${master} as the primary (${ago} ms ago)` : `does not see the master ${master} as the primary (${ago === null ? 'never' : `${ago} ms ago`}; ${String(got.body.problem ?? got.body.role ?? '')})` };
 }
 
 const MB = 1024n * 1024n;
@@ -58,7 +84,7 @@ export async function readSwitchoverFacts(ref: ClusterRef, login: PeerLogin, log
   } else facts.streaming = local.receiver?.status === 'streaming' && local.receiver.host === login.host;
   const [primaryLsn, standbyLsn] = facts.runOn === 'master' ? [local.lsn, remote.lsn] : [remote.lsn, local.lsn];
   if (primaryLsn && standbyLsn) facts.lagBytes = lsnBytes(primaryLsn) > lsnBytes(standbyLsn) ? lsnBytes(primaryLsn) - lsnBytes(standbyLsn) : 0n;
-  facts.leverProblem = await leverOnPeer(login, facts.runOn);
+  [facts.leverProblem, facts.balancer] = await Promise.all([leverOnPeer(login, facts.runOn), balancerView(ref, facts.runOn === 'master' ? undefined : login.host)]);
   return facts;
 }
 
@@ -126,6 +152,17 @@ export function switchoverChecks(facts: SwitchoverFacts, input: { self: string; 
     verdict: facts.leverProblem ? 'fail' : 'ok',
     fix: facts.leverProblem ? (/systemd/.test(facts.leverProblem) ? `run ha-install switchover on the master ${input.peer} instead` : 'run the master install again on the current master (it changes nothing in place and adds the switchover grants)') : undefined,
   });
-  rows.push({ name: 'balancer', measured: 'HAProxy follows the health agents: it sends clients to the new primary within its next checks', required: '-', verdict: 'info' });
+  const lb = facts.balancer;
+  rows.push(
+    lb
+      ? {
+          name: `balancer ${lb.host}`,
+          measured: lb.said,
+          required: 'it sees the master now (HAProxy follows the agents to the new one)',
+          verdict: lb.sees ? 'ok' : 'fail',
+          fix: lb.sees ? undefined : `see \`ha-install status\` on ${lb.host}: a switchover would leave clients nowhere; mend the balancer (its HAProxy and witness) or the network to it first`,
+        }
+      : { name: 'balancer', measured: 'no witness known here to ask', required: 'HAProxy follows the health agents: it sends clients to the new primary within its next checks', verdict: 'info' },
+  );
   return rows;
 }

@@ -164,16 +164,32 @@ test.serial('the whole primary host dies (PostgreSQL, its agent, its monitor and
   t.true(back.streaming);
 });
 
+test.serial("a switchover is refused while the balancer's witness does not see the master, and nothing changes", async (t) => {
+  const { primary } = await pair();
+  const witness = `ha-install-witness-${env.names.prefix}`;
+  t.is((await env.cli(['service', 'stop', witness, '--yes'])).exitCode, 0);
+  try {
+    const refused = await env.run(primary, ['switchover', '--yes']);
+    t.is(refused.exitCode, 2, refused.stderr.slice(-2000));
+    t.regex(refused.stderr + refused.stdout, /its witness 127\.0\.0\.10:\d+ does not answer/);
+    t.is(await drill.role(primary), 'primary', 'nothing changed');
+  } finally {
+    t.is((await env.cli(['service', 'start', witness, '--yes'])).exitCode, 0);
+  }
+});
+
 test.serial('a switchover with the monitors on: the roles swap, no automatic failover or fence on the way, and the event script hears ManualSwitch', async (t) => {
   t.timeout(2 * 60_000);
   const { primary, standby } = await pair();
+  await delay(1000); // the witness, just started again, has looked
   const before = drill.events().length;
   drill.startWriter('switch');
   t.true(await drill.writing('switch'));
   const result = await env.run(primary, ['switchover', '--yes']);
   t.is(result.exitCode, 0, result.stderr.slice(-3000));
   t.true(await drill.writing('switch', 20), 'writes go on through the balancer on the new primary');
-  const { acked } = await drill.stopWriter('switch');
+  const { acked, summary } = await drill.stopWriter('switch');
+  t.log(`switchover under a client through the balancer: the longest time without an acknowledged write ${summary.longestPauseMs} ms`);
   t.deepEqual(await drill.missing(standby, acked), [], 'no acknowledged row lost');
   await delay(4000); // a monitor that took the switch for a failure would act within this
   t.is(await drill.role(standby), 'primary');
