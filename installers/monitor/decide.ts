@@ -65,7 +65,7 @@ export interface PeersWatch {
   witnessLastSeen?: number;
   /** The gateway or a ping target answered at this time (the guard without a witness). */
   networkLastSeen?: number;
-  /** The peer answers as a primary of this pair on a newer timeline (or as a primary at all while this one is). */
+  /** The peer answers as a primary of this pair on a newer timeline: it was promoted past this node. */
   peerPromoted?: string;
 }
 

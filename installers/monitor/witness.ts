@@ -12,7 +12,7 @@ import { lookAtAgent } from './observe.js';
  * the time, from the balancer's own address, as HAProxy does (each node's agent, and a TCP
  * connect to its PostgreSQL port), and answers from memory at once:
  *
- *   GET /ping            200: the database nodes' monitors use it to know the balancer sees them asking
+ *   GET /ping            200: the witness runs (for people and scripts; the monitors ask /view)
  *   GET /view?node=ADDR  200 {node, role, agoMs, ...}: when it last saw ADDR as a reachable
  *                        primary (agoMs: null for never), and what it sees now; 503 until its
  *                        first look at ADDR has ended (it never answers from nothing)
