@@ -67,7 +67,7 @@ export class Probe {
   }
 
   async read(): Promise<NodeView> {
-    const hold = readHold({ version: this.config.version, name: this.config.name })?.reason;
+    const hold = readHold({ version: this.config.version, name: this.config.name }, this.config.fenceDir)?.reason;
     // The kernel's word is checked before joining a probe in flight: one that started just
     // before a SIGSTOP (HAProxy asks every few hundred ms) would still answer "up".
     const down = postmasterProblem(this.config.dataDir);

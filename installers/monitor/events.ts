@@ -67,9 +67,16 @@ function runScript(script: string, event: HaEvent, timeoutSeconds: number, log: 
       clearTimeout(timer);
       resolve({ error: error.message, ms: Date.now() - started });
     });
-    child.on('close', (exitCode, signal) => {
+    // Its end is its exit, not the close of its output: a child it left in the background may
+    // hold the pipes for ever (the timeout kills the group, not one that left it). Output still
+    // buffered comes in the next moment; then the pipes are let go.
+    child.on('exit', (exitCode, signal) => {
       clearTimeout(timer);
       resolve({ exitCode: exitCode ?? undefined, signal: signal ?? undefined, timedOut: timedOut || undefined, ms: Date.now() - started });
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 100).unref();
     });
   });
 }

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StepAction } from '../../src/engine/actions.js';
 import type { ClusterRef } from '../postgresql/cluster.js';
 import { FENCE_DIR } from '../postgresql/fence.js';
 
@@ -11,9 +10,12 @@ import { FENCE_DIR } from '../postgresql/fence.js';
  * for long. This node's monitor reads the file; the peer's monitor reads it through this
  * node's agent (its answer carries `hold`), so neither fails over nor fences during the change.
  * A partition during the change hides the hold from the peer: then the usual rules apply.
+ * The holder renews it while it runs (keepHold) and removes it when done, undone or failed.
  */
 
-export const HOLD_SECONDS = 60;
+/** How long a hold lasts unless renewed, and how often its holder renews it. */
+export const HOLD_SECONDS = 20;
+const RENEW_MS = 5000;
 export const holdPath = (ref: ClusterRef, dir = FENCE_DIR) => join(dir, `hold-${ref.version}-${ref.name}`);
 
 export interface Hold {
@@ -43,28 +45,17 @@ export function readHold(ref: ClusterRef, dir = FENCE_DIR, now = Date.now()): Ho
   }
 }
 
-/** The plan's steps around a change of the pair: hold the monitors first, release them last. */
-export function holdActions(ref: ClusterRef, reason: string): { hold: StepAction; release: StepAction } {
-  return {
-    hold: {
-      kind: 'step',
-      id: 'monitor.hold',
-      title: `Hold the failover monitors during the ${reason} (${HOLD_SECONDS} s at most)`,
-      detail: [`write ${holdPath(ref)}; this node's agent shows it to the peer's monitor`],
-      run: async () => {
-        writeHold(ref, reason);
-        return 'held';
-      },
-    },
-    release: {
-      kind: 'step',
-      id: 'monitor.release',
-      title: 'Release the failover monitors',
-      detail: [`remove ${holdPath(ref)}`],
-      run: async () => {
-        clearHold(ref);
-        return 'released';
-      },
-    },
+/**
+ * Holds the monitors for as long as this process runs the change: the hold is written now and
+ * renewed every few seconds, so a run that takes long stays held, and a run that dies (kill -9)
+ * holds nothing for more than HOLD_SECONDS. The returned function releases it.
+ */
+export function keepHold(ref: ClusterRef, reason: string): () => void {
+  writeHold(ref, reason);
+  const timer = setInterval(() => writeHold(ref, reason), RENEW_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    clearHold(ref);
   };
 }

@@ -8,6 +8,12 @@ import { fenceNode } from './fence-node.js';
 import { readHold } from './hold.js';
 import { defaultGateway, httpGet, lookAtAgent, PeerDatabase, pingOnce, type AgentLook } from './observe.js';
 
+/** A WAL position `X/Y` as a number, to compare two. */
+const lsnValue = (lsn: string): bigint => {
+  const [hi, lo] = lsn.split('/');
+  return (BigInt(`0x${hi ?? '0'}`) << 32n) + BigInt(`0x${lo ?? '0'}`);
+};
+
 /** A standby that has not streamed (or not seen its primary) this long raises the replication alarm. */
 const REPLICATION_ALARM_MS = 5000;
 /** After a failed automatic promote, the next try waits this long. */
@@ -54,6 +60,8 @@ interface Watch {
   peerHold?: string;
   /** What the last look at the primary's agent got, for the record. */
   agentSaid?: string;
+  /** The peer is alive and a standby too (a switchover that stopped half-way): its replay position. */
+  peerStandby?: { lsn?: string };
 }
 
 const fresh = (at: number): Watch => ({ primarySeen: at, failures: 0, standbySeen: at, witnessSeen: at, networkSeen: at, consulted: '', standbyOffline: false, replicationAlarm: false, promoteAgainAt: 0, armed: false });
@@ -95,6 +103,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
       .then((look) => {
         if (look.status === 200) [s.primarySeen, s.failures, s.consulted] = [Date.now(), 0, ''];
         s.agentSaid = look.answered ? `answers ${look.status}` : 'does not answer';
+        s.peerStandby = look.answered && look.role === 'replica' && look.running ? { lsn: look.lsn } : undefined;
         s.peerHold = look.hold;
         if (look.hold) s.primarySeen = Date.now(); // a switchover there: what is unseen now says nothing
       })
@@ -123,6 +132,19 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
       return;
     }
     if (now < s.promoteAgainAt) return;
+    // Two standbys and no primary: exactly one may promote, the one further ahead (the same
+    // position: the lower address), and the other then follows it. Both deciding alike is the
+    // point: neither asks the other.
+    if (s.peerStandby) {
+      const mine = self.lsn ? lsnValue(self.lsn) : -1n;
+      const theirs = s.peerStandby.lsn ? lsnValue(s.peerStandby.lsn) : -1n;
+      const wins = mine > theirs || (mine === theirs && config.self < config.peer.host);
+      if (!wins) {
+        if (s.consulted !== 'the peer goes first') hooks.say(`no primary, and ${config.peer.host} is a standby further ahead (or as far, with the lower address): it promotes, this node follows`);
+        s.consulted = 'the peer goes first';
+        return;
+      }
+    }
     const why = `${config.peer.host} not seen for ${((now - s.primarySeen) / 1000).toFixed(1)} s (${seen}); ${verdict.why}`;
     hooks.say(`automatic failover: ${why}`);
     try {
@@ -194,6 +216,8 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
 
   const loop = async () => {
     let role: string | undefined;
+    /** The last role that was one (primary or replica): a moment of "not running" is none. */
+    let lastRole: string | undefined;
     let held: string | undefined;
     while (running) {
       const turnStarted = Date.now();
@@ -205,16 +229,18 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
         if (now !== role) {
           hooks.say(`this node is ${now}${role ? ` (was ${role})` : ''}`);
           // A new role starts with a clean slate: what was unseen before says nothing now. A
-          // moment of "not running" (PostgreSQL restarting, one slow look) is no new role:
-          // the primary keeps what it knew of its pair.
-          if (now !== 'not running' && role !== undefined && role.replace(' fenced', '') !== now.replace(' fenced', '')) s = fresh(turnStarted);
-          else if (now !== 'not running') Object.assign(s, { primarySeen: turnStarted, standbySeen: turnStarted, witnessSeen: turnStarted, networkSeen: turnStarted, failures: 0, consulted: '' });
+          // moment of "not running" (PostgreSQL restarting, one slow look) is no new role: the
+          // primary keeps what it knew of its pair (armed stays armed), only the clocks restart.
+          const real = now === 'not running' ? undefined : now.replace(' fenced', '');
+          if (real !== undefined && lastRole !== undefined && real !== lastRole) s = fresh(turnStarted);
+          else if (real !== undefined) Object.assign(s, { primarySeen: turnStarted, standbySeen: turnStarted, witnessSeen: turnStarted, networkSeen: turnStarted, failures: 0, consulted: '' });
+          if (real !== undefined) lastRole = real;
           role = now;
         }
         const hold = readHold(ref)?.reason;
         if (hold !== held) hooks.say(hold ? `held: ${hold}; no failover and no fence until it is released` : 'the hold is released');
         held = hold;
-        if (hold) s = { ...fresh(Date.now()), armed: s.armed };
+        if (hold) Object.assign(s, { primarySeen: Date.now(), standbySeen: Date.now(), witnessSeen: Date.now(), networkSeen: Date.now(), failures: 0, consulted: '' });
         else if (self.answered && self.running && !self.fenced) {
           if (self.role === 'replica') await standbyTurn(self);
           else if (self.role === 'primary') await primaryTurn(self);

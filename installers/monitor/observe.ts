@@ -24,6 +24,8 @@ export interface AgentLook {
   replication?: string;
   /** Why that node holds the failover monitors (a switchover there), while it does. */
   hold?: string;
+  /** Its WAL position (a primary's write position, a standby's replay position). */
+  lsn?: string;
 }
 
 export function httpGet(host: string, port: number, path: string, timeoutMs: number, from?: string): Promise<{ status: number; body: Record<string, unknown> } | undefined> {
@@ -77,6 +79,7 @@ export async function lookAtAgent(host: string, port: number, path: string, time
     running: body.state === 'running',
     replication: typeof body.replication_state === 'string' ? body.replication_state : undefined,
     hold: typeof body.hold === 'string' ? body.hold : undefined,
+    lsn: typeof body.wal_position === 'string' ? body.wal_position : undefined,
   };
 }
 

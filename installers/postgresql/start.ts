@@ -210,14 +210,14 @@ const startingOn = (dataDir: string): boolean =>
  */
 async function waitUntilReady(dataDir: string): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + START_TIMEOUT_MS;
-  // "Gone" must be seen on three looks in a row: while the guard's shell execs postgres its
-  // /proc cmdline reads empty for a moment, and under load that moment is long enough to see.
-  let gone = 0;
+  // "Gone" must last 200 ms: while the guard's shell execs postgres its /proc cmdline reads
+  // empty for a moment, and under load that moment is long enough to be seen.
+  let goneSince: number | undefined;
   for (let i = 0; Date.now() < deadline; i++) {
     const pidFile = readPostmasterPid(dataDir);
     if (pidFile?.status === 'ready' || pidFile?.status === 'standby') return 'ready';
-    gone = (pidFile ? postmasterAlive(dataDir) : startingOn(dataDir)) ? 0 : gone + 1;
-    if (gone >= 3) return 'exited';
+    goneSince = (pidFile ? postmasterAlive(dataDir) : startingOn(dataDir)) ? undefined : (goneSince ?? Date.now());
+    if (goneSince !== undefined && Date.now() - goneSince >= 200) return 'exited';
     await delay(i < 300 ? 10 : 100);
   }
   return 'timeout';

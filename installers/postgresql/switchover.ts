@@ -1,4 +1,3 @@
-import { holdActions } from '../monitor/hold.js';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -106,11 +105,8 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
   const [standbyTarget, masterTarget] = onMaster ? [peer, local] : [local, peer];
   const synchronous = input.synchronous && input.ref.version >= 15;
   const event = recordEventSql(standby, 'switchover', `primary ${standby}, standby ${master}; run on ${input.self}`, { once: false });
-  // The monitors must not take the stop, or the moment of two standbys, for a death.
-  const monitors = holdActions(input.ref, `switchover to ${standby}`);
   return [
     intentAction(input, master, standby),
-    monitors.hold,
     sql('switchover.slot', `Create the slot ${input.slot} on ${standby} for ${master}, so it streams at once`, standbyTarget, slotSql(input.slot, false), (rows) => (rows.length > 0 ? 'created' : 'already there')),
     ...(synchronous ? [{ ...sql('switchover.synchronous-off', `Synchronous replication off on ${standby} until ${master} streams from it`, standbyTarget, synchronousSql(false, input.slot)), separately: true }] : []),
     ...(onMaster
@@ -132,7 +128,6 @@ export function switchoverActions(input: SwitchoverInput): Action[] {
     sql('switchover.drop-old-slot', `Drop the slot ${input.slot} ${master} kept from its time as primary, if any`, masterTarget, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ${literal(input.slot)} AND NOT active`, (rows) => (rows.length > 0 ? 'dropped' : 'none there')),
     ...(synchronous ? [{ ...sql('switchover.synchronous-on', `Synchronous replication on ${standby} again: commits wait for ${master}`, standbyTarget, synchronousSql(true, input.slot)), separately: true }] : []),
     sql('switchover.record', `Record the switchover in the pair's history on ${standby}`, standbyTarget, event),
-    monitors.release,
     intentDone(input),
   ];
 }

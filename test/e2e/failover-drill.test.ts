@@ -1,6 +1,10 @@
 import test from 'ava';
 import { setTimeout as delay } from 'node:timers/promises';
-import { address, eventually, postmasterPid, type Node } from '../helpers/demo.js';
+import { chownSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { address, eventually, postmasterPid, version, type Node } from '../helpers/demo.js';
+import { clearHold, writeHold } from '../../installers/monitor/hold.js';
+import { userIds } from '../../src/system/users.js';
 import { Drill, other, othersOf, useDrill } from '../helpers/drill.js';
 
 /**
@@ -198,4 +202,31 @@ test.serial('a switchover with the monitors on: the roles swap, no automatic fai
   const events = drill.events().slice(before);
   t.true(events.includes(`ManualSwitch ${address[standby]} ${address[primary]}`), events.join(' | '));
   t.false(events.some((e) => /^(Failover|RaiseAlarm fenced)/.test(e)), events.join(' | '));
+});
+
+test.serial('two standbys and no primary (as a switchover stopped half-way leaves them): exactly one promotes, the other follows it', async (t) => {
+  t.timeout(2 * 60_000);
+  const { primary, standby } = await pair();
+  const refs = (['master', 'slave'] as const).map((node) => ({ version, name: env.cluster(node) }));
+  // Held while the primary becomes a standby by hand, as a switchover holds them.
+  for (const ref of refs) writeHold(ref, 'test: two standbys in the making');
+  const failovers = drill.events().filter((e) => e.startsWith('Failover')).length;
+  try {
+    const ctl = async (op: string) => t.is((await drill.lab.run(['pg_ctlcluster', String(version), env.cluster(primary), op], { cwd: '/' })).exitCode, 0, `pg_ctlcluster ${op}`);
+    await ctl('stop'); // inside the lab, where the node's addresses are
+    writeFileSync(join(env.dataDir(primary), 'standby.signal'), '');
+    chownSync(join(env.dataDir(primary), 'standby.signal'), userIds('postgres').uid, userIds('postgres').gid);
+    await ctl('start');
+    t.is(await drill.role(primary), 'standby');
+    t.is(await drill.role(standby), 'standby', 'two standbys');
+  } finally {
+    for (const ref of refs) clearHold(ref);
+  }
+  t.true(await eventually(async () => [await drill.role('master'), await drill.role('slave')].includes('primary'), 30_000), 'one of them promoted');
+  await delay(4000); // the other would have promoted by now if both had decided to
+  const roles = [await drill.role('master'), await drill.role('slave')];
+  t.deepEqual([...roles].sort(), ['primary', 'standby'], `exactly one primary: ${roles.join(', ')}`);
+  t.is(drill.events().filter((e) => e.startsWith('Failover')).length, failovers + 1, 'one Failover event');
+  const follower = roles[0] === 'standby' ? 'master' : 'slave';
+  t.true(await eventually(() => drill.streaming(follower), 30_000), 'the other streams from it');
 });

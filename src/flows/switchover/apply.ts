@@ -1,4 +1,4 @@
-import { clearHold } from '../../../installers/monitor/hold.js';
+import { keepHold } from '../../../installers/monitor/hold.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../../engine/actions.js';
@@ -24,7 +24,6 @@ import { announceSwitch } from './switch-event.js';
  * could make two primaries: the run stops and a re-run finishes the switch.
  */
 async function undo(ctx: SwitchoverContext, cause: unknown): Promise<never> {
-  clearHold(known(ctx).ref); // undone: the monitors watch again at once, not after the hold's deadline
   const { ref, peer } = known(ctx);
   const dataDir = (await readLocal(ref, ctx.log)).cluster.dataDir;
   const plan: Plan = {
@@ -73,6 +72,9 @@ export const switchoverApplyStep: Step<SwitchoverContext> = {
   changes: true,
   run: async (ctx) => {
     if (!ctx.plan) throw new BugError('apply called before the plan was built');
+    // The monitors must not take the stop, or the moment of two standbys, for a death: held
+    // while this run works (a resumed run too), released when it is done, undone or failed.
+    const release = keepHold(known(ctx).ref, `switchover run on ${known(ctx).self.address}`);
     try {
       await applyWithJournal(ctx, ctx.plan, journalPath(ctx));
     } catch (error) {
@@ -83,6 +85,8 @@ export const switchoverApplyStep: Step<SwitchoverContext> = {
         cause: error,
         nextSteps: [`Once ${peer.address} answers again, run ${commandLine(ctx.invocation, ['switchover'])} on this node: it resumes where this run stopped.`, `Meanwhile: ${commandLine(ctx.invocation, ['status'])}`],
       });
+    } finally {
+      release();
     }
     await afterSwitch(ctx);
   },
