@@ -4,7 +4,8 @@
  * Switchover and teardown on the demo pair, timed: each round runs `ha-install switchover` on
  * 127.0.0.11 while a client writes numbered rows (test/helpers/write-client.ts) and records the
  * longest gap between two acknowledged commits; 127.0.0.11 is the master in odd rounds and the
- * standby in even ones, so both ways are measured. Then `teardown` on each node. Targets:
+ * standby in even ones, so both ways are measured. Then `teardown` on each node, the standby
+ * first (with automatic failover a primary whose standby still follows it refuses). Targets:
  * switchover under 3 s, longest pause under 2 s. It runs in a network namespace of its own
  * (the npm script's `unshare --net`), on its own cluster names and port, under the loopback
  * lock, and removes everything it made, also on a failure.
@@ -75,7 +76,12 @@ try {
     results[side].push({ wall: seconds, pause: summary.maxPauseMs / 1000 });
     console.error(`round ${round} (run on the ${side}): switchover ${s(seconds)}, longest write pause ${s(summary.maxPauseMs / 1000)}, ${summary.acked} rows acknowledged`);
   }
-  const teardown = { primary: (await ha(['demo', 'run', '127.0.0.11', 'teardown', '--yes'])).seconds, standby: (await ha(['demo', 'run', '127.0.0.12', 'teardown', '--yes'])).seconds };
+  // With automatic failover (the demo's default) the standby is torn down first: a primary
+  // whose standby still follows it refuses, or the standby's monitor would fail over.
+  const inRecovery = async (node: '11' | '12') => String((await psql(`${prefix}_${node}`, 'SELECT pg_is_in_recovery()')).stdout).trim() === 't';
+  const [standbyNode, primaryNode] = (await inRecovery('11')) ? ['11', '12'] : ['12', '11'];
+  const standbySeconds = (await ha(['demo', 'run', `127.0.0.${standbyNode}`, 'teardown', '--yes'])).seconds;
+  const teardown = { standby: standbySeconds, primary: (await ha(['demo', 'run', `127.0.0.${primaryNode}`, 'teardown', '--yes'])).seconds };
   console.log(`\nPostgreSQL ${version}, demo pair on loopback, ${runs} switchovers under a client writing numbered rows\n`);
   console.log(`${''.padEnd(40)}${'median'.padStart(9)}${'max'.padStart(9)}   runs`);
   for (const side of ['master', 'standby'] as const) {
