@@ -23,6 +23,8 @@ export interface MonitorConfig {
   /** The balancer's witness; none: the ping targets are the only guard. */
   witness?: { host: string; port: number };
   pingTargets: string[];
+  /** Ask the default gateway too (failover.ping-gateway); absent in older settings: yes. */
+  pingGateway?: boolean;
   timings: Timings;
   /** The node's state and log folders: promote runs through them, events.jsonl lives in the state folder. */
   stateDir: string;

@@ -71,6 +71,13 @@ export const monitorFields: FieldSpec[] = [
       return bad && !bad.ok ? { message: bad.message, fix: bad.fix } : undefined;
     },
   }),
+  defineField({
+    key: 'failover.ping-gateway',
+    prop: 'pingGateway',
+    type: 'boolean',
+    description: 'ask the default gateway too, where there is one, whether this node\'s network is up (the demo says false: its loopback pair has no business with the host\'s gateway)',
+    default: true,
+  }),
   defineField({ key: 'failover.witness-port', prop: 'witnessPort', type: 'integer', min: 1, max: 65535, description: 'the port of the witness on the balancer', default: 25433 }),
   defineField({
     key: 'events.script',

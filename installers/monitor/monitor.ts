@@ -75,7 +75,7 @@ export async function runMonitor(configPath: string, hooks: MonitorHooks): Promi
   const peerDb = new PeerDatabase(config);
   const events = { script: config.events.script, timeoutSeconds: config.events.timeoutSeconds, stateDir: config.stateDir };
   const raise = (event: HaEvent) => void fireEvent(events, event, log).done;
-  const gateway = await defaultGateway();
+  const gateway = config.pingGateway === false ? undefined : await defaultGateway();
   const targets = [...(gateway ? [gateway] : []), ...config.pingTargets];
   let s = fresh(Date.now());
   let running = true;

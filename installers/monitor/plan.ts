@@ -47,6 +47,7 @@ export function monitorConfig(ctx: PostgresqlContext, cluster: Cluster, runtime:
     passfile: pgpassPath(ctx),
     ...(a.balancerIp ? { witness: { host: a.balancerIp, port: a.witnessPort } } : {}),
     pingTargets: a.pingTargets,
+    pingGateway: a.pingGateway,
     timings: timingsOf(a),
     stateDir: ctx.stateDir ?? '/var/lib/ha-install',
     logDir: ctx.logDir ?? DEFAULT_LOG_DIR,

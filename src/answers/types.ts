@@ -70,6 +70,7 @@ export interface Answers {
   fenceAfterSeconds: number;
   failoverAfterSeconds: number;
   pingTargets: string[];
+  pingGateway: boolean;
   witnessPort: number;
   eventScript: string | undefined;
   eventTimeoutSeconds: number;

@@ -69,6 +69,8 @@ function nodeAnswers(role: 'master' | 'slave', options: DemoOptions, passwordFil
     agentPort: options.agentPort,
     witnessPort: options.witnessPort,
     failoverAutomatic: options.automatic,
+    // The demo's traffic stays on loopback: its monitors never ping the host's gateway.
+    pingGateway: false,
     synchronous: options.synchronous,
     eventScript: options.eventScript,
   };

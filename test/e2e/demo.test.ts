@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli, snapshot } from '../helpers/cli.js';
 import { clusterName, clusterPrefix, confDir, dataDir, DemoEnv, port, eventually, machineState, psql, version, type StatusJson } from '../helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../helpers/loopback-lock.js';
+import { monitorConfigPath } from '../../installers/monitor/config.js';
 
 /**
  * `ha-install demo` through the real binary, with a temporary --state-dir and --log-dir: the
@@ -40,6 +41,10 @@ test.serial('demo builds a healthy pair in under 60 s', async (t) => {
   t.log(`demo: pair ready in ${seconds} s`);
   t.true(seconds < 60, `the demo took ${seconds} s`);
   for (const file of ['master.yaml', 'slave.yaml', 'balancer.yaml', 'backup-password', 'pgpass']) t.is(statSync(join(env.demoDir, file)).mode & 0o777, 0o600, file);
+  for (const node of ['master', 'slave'] as const) {
+    const monitor = JSON.parse(readFileSync(monitorConfigPath({ version, name: clusterName[node] }), 'utf8')) as { pingGateway?: boolean; pingTargets: string[] };
+    t.like(monitor, { pingGateway: false, pingTargets: [] }, `${node}: the demo's monitors ping nothing off loopback (not the host's gateway)`);
+  }
 });
 
 test.serial('status exits 0 and --json shows primary + standby with an active slot', async (t) => {

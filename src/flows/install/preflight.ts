@@ -7,7 +7,7 @@ import { preflightReplication } from './replication.js';
 import { settle } from './settle.js';
 
 /** The failover monitor's and the witness's: both database nodes and the balancer read them. */
-export const monitorKeys = ['failoverAutomatic', 'failoverIntervalMs', 'failoverCheckTimeoutMs', 'failoverFailures', 'fenceAfterSeconds', 'failoverAfterSeconds', 'pingTargets', 'witnessPort', 'eventScript', 'eventTimeoutSeconds'] as const;
+export const monitorKeys = ['failoverAutomatic', 'failoverIntervalMs', 'failoverCheckTimeoutMs', 'failoverFailures', 'fenceAfterSeconds', 'failoverAfterSeconds', 'pingTargets', 'pingGateway', 'witnessPort', 'eventScript', 'eventTimeoutSeconds'] as const;
 /** The fields the agent and the balancer read, from flag or file, else their defaults. */
 export const agentKeys = ['agentPort', 'agentTimeoutMs', 'openFirewall', ...monitorKeys] as const;
 export const balancerKeys = ['balancerPort', 'statsPort', 'appPort', 'haproxyConfig', 'haproxyTemplate', 'pgPort', ...agentKeys] as const;
