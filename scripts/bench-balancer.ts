@@ -13,6 +13,7 @@
  * A script, not a test: the figures depend on the machine. It removes what it made.
  */
 import { execa } from 'execa';
+import { inOwnNetworkNamespace, numberArg } from './bench-common.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -24,20 +25,9 @@ import { agent, BALANCER, clientPassword } from '../test/helpers/balancer.js';
 import { crash, DemoEnv, version, type Node } from '../test/helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
-if (!process.env.HA_BENCH_NETNS) {
-  const inner = await execa('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    reject: false,
-    env: { ...process.env, HA_BENCH_NETNS: '1' },
-  });
-  process.exit(inner.exitCode ?? 1);
-}
+await inOwnNetworkNamespace();
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Math.max(1, Number(process.argv[i + 1]) || fallback);
-};
-const [scale, duration, rounds] = [arg('scale', 10), arg('seconds', 10), arg('rounds', 3)];
+const [scale, duration, rounds] = [numberArg('scale', 10), numberArg('seconds', 10), numberArg('rounds', 3)];
 const env = new DemoEnv({ prefix: 'b_lb', port: 5495, balancerPort: 5496, agentPort: 5497, statsPort: 5498 });
 const role = 'b_lb_app';
 const db = 'b_lb_bench';

@@ -18,13 +18,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { numberArg } from './bench-common.js';
 import { eventually, postmasterPid } from '../test/helpers/demo.js';
 import { Drill, other } from '../test/helpers/drill.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const runsAt = process.argv.indexOf('--runs');
-const runs = runsAt < 0 ? 4 : Math.max(1, Number(process.argv[runsAt + 1]) || 4);
+const runs = numberArg('runs', 4);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const TARGET_MS = 5000;

@@ -13,6 +13,7 @@
  * every file of the source over libpq and fsyncs the whole target directory.
  */
 import { execa } from 'execa';
+import { inOwnNetworkNamespace, numberArg } from './bench-common.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,21 +21,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DemoEnv, crash, pgCtlCluster, type Node } from '../test/helpers/demo.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
-if (!process.env.HA_BENCH_NETNS) {
-  // Its own network namespace: the pair's loopback routes never touch the host's (or an admin's demo).
-  const inner = await execa('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    reject: false,
-    env: { ...process.env, HA_BENCH_NETNS: '1' },
-  });
-  process.exit(inner.exitCode ?? 1);
-}
+await inOwnNetworkNamespace();
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Math.max(1, Number(process.argv[i + 1]) || fallback);
-};
-const [scale, writes] = [arg('scale', 68), arg('writes', 2000)];
+const [scale, writes] = [numberArg('scale', 68), numberArg('writes', 2000)];
 const env = new DemoEnv({ prefix: 'b_rec', port: 5470 });
 const pgbench = (node: Node, args: string[]) => execa('runuser', ['-u', 'postgres', '--', 'pgbench', '-h', env.socketDir(node), '-p', String(env.names.port), ...args, 'postgres'], { cwd: '/' });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

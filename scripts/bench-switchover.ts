@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { numberArg } from './bench-common.js';
 import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const runsAt = process.argv.indexOf('--runs');
-const runs = runsAt < 0 ? 6 : Math.max(2, Number(process.argv[runsAt + 1]) || 6);
+const runs = Math.max(2, numberArg('runs', 6)); // both ways at least once
 const [prefix, port] = ['b_sw', 5620];
 const root = mkdtempSync(join(tmpdir(), 'ha-bench-switch-'));
 const [state, logs] = [join(root, 'state'), join(root, 'logs')];
