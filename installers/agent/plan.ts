@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Action, FileAction, SqlAction } from '../../src/engine/actions.js';
+import { settingsFileAction, type Action, type SqlAction } from '../../src/engine/actions.js';
 import type { CheckRow } from '../../src/prompts/prompter.js';
 import { runtimeFor, type Runtime } from '../../src/system/runtime.js';
 import type { Cluster, ClusterRef } from '../postgresql/cluster.js';
@@ -88,14 +88,6 @@ export function agentSpec(ctx: PostgresqlContext, runtime: Runtime): ServiceSpec
 /** The settings file and the service; the plan puts them after PostgreSQL is configured and running. */
 export function agentActions(ctx: PostgresqlContext, cluster: Cluster, runtime = runtimeFor()): Action[] {
   const ref = clusterRef(ctx);
-  const config: FileAction = {
-    kind: 'file',
-    id: 'agent.config',
-    title: `Write the health agent's settings ${agentConfigPath(ref)}`,
-    path: agentConfigPath(ref),
-    content: JSON.stringify(agentConfig(ctx, cluster), null, 2) + '\n',
-    mode: 0o644,
-    creates: [{ kind: 'file', path: agentConfigPath(ref) }],
-  };
+  const config = settingsFileAction('agent.config', `Write the health agent's settings ${agentConfigPath(ref)}`, agentConfigPath(ref), agentConfig(ctx, cluster));
   return [config, ...serviceActions(agentSpec(ctx, runtime), { init: ctx.facts.init, runtime, restartOn: [config.id] })];
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Answers } from '../../src/answers/types.js';
-import type { Action, FileAction } from '../../src/engine/actions.js';
+import { settingsFileAction, type Action } from '../../src/engine/actions.js';
 import { runtimeFor, type Runtime } from '../../src/system/runtime.js';
 import { agentServiceName } from '../agent/config.js';
 import { DEFAULT_LOG_DIR } from '../agent/plan.js';
@@ -76,15 +76,7 @@ export function monitorSpec(ctx: PostgresqlContext, runtime: Runtime): ServiceSp
 export function monitorActions(ctx: PostgresqlContext, cluster: Cluster, runtime = runtimeFor()): Action[] {
   if (!ctx.answers.failoverAutomatic) return [];
   const ref = clusterRef(ctx);
-  const config: FileAction = {
-    kind: 'file',
-    id: 'monitor.config',
-    title: `Write the failover monitor's settings ${monitorConfigPath(ref)}`,
-    path: monitorConfigPath(ref),
-    content: JSON.stringify(monitorConfig(ctx, cluster, runtime), null, 2) + '\n',
-    mode: 0o644,
-    creates: [{ kind: 'file', path: monitorConfigPath(ref) }],
-  };
+  const config = settingsFileAction('monitor.config', `Write the failover monitor's settings ${monitorConfigPath(ref)}`, monitorConfigPath(ref), monitorConfig(ctx, cluster, runtime));
   return [config, ...serviceActions(monitorSpec(ctx, runtime), { init: ctx.facts.init, runtime, restartOn: [config.id] })];
 }
 
@@ -112,14 +104,7 @@ export function witnessActions(answers: Answers, options: { init: 'systemd' | 'n
   if (!answers.failoverAutomatic) return [];
   const path = witnessConfigPath(answers.haproxyConfig);
   const name = witnessServiceName(haproxyServiceName(answers.haproxyConfig));
-  const config: FileAction = {
-    kind: 'file',
-    id: 'witness.config',
-    title: `Write the failover witness's settings ${path}`,
-    path,
-    content: JSON.stringify(witnessConfig(answers), null, 2) + '\n',
-    mode: 0o644,
-  };
+  const config = settingsFileAction('witness.config', `Write the failover witness's settings ${path}`, path, witnessConfig(answers), { recorded: false });
   const spec: ServiceSpec = {
     name,
     description: `ha-install failover witness for the pair ${answers.masterIp} and ${answers.slaveIp}, on ${answers.balancerIp}:${answers.witnessPort}`,

@@ -1,4 +1,4 @@
-import type { Action, BlockAction, FileAction, StepAction } from '../../src/engine/actions.js';
+import { settingsFileAction, type Action, type BlockAction, type FileAction, type StepAction } from '../../src/engine/actions.js';
 import { describeCommand } from '../../src/system/exec.js';
 import { installRuntime, runtimeFor, type Runtime } from '../../src/system/runtime.js';
 import { binDir, type Cluster, type ClusterRef } from './cluster.js';
@@ -67,15 +67,7 @@ export function runtimeStep(runtime: Runtime): StepAction {
 export async function guardActions(ctx: PostgresqlContext, cluster: Cluster): Promise<Action[]> {
   const ref = clusterRef(ctx);
   const runtime = runtimeFor();
-  const config: FileAction = {
-    kind: 'file',
-    id: 'postgresql.guard-config',
-    title: `Write the start guard's settings ${guardConfigPath(ref)}`,
-    path: guardConfigPath(ref),
-    content: JSON.stringify(guardConfig(ctx, cluster, runtime), null, 2) + '\n',
-    mode: 0o644,
-    creates: [{ kind: 'file', path: guardConfigPath(ref) }],
-  };
+  const config = settingsFileAction('postgresql.guard-config', `Write the start guard's settings ${guardConfigPath(ref)}`, guardConfigPath(ref), guardConfig(ctx, cluster, runtime));
   const script: FileAction = {
     kind: 'file',
     id: 'postgresql.guard-script',

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { demoCommand, demoDownCommand, demoNodeDir, demoSecretsFile, readDemoRecord } from '../flows/demo.js';
+import { demoCommand, demoDownCommand, demoNodeDir, demoSecretsFile, readDemoRecord, type DemoSettings } from '../flows/demo.js';
 import { runStamp } from '../flows/context.js';
 import { collectStatus, statusCommand } from '../flows/status.js';
 import { statusText } from '../flows/status-lines.js';
@@ -38,7 +38,7 @@ export interface DemoFlags {
   eventScript?: string;
 }
 
-function demoFlags(options: DemoFlags): { port: number; clusterPrefix: string; balancerPort: number; agentPort: number; statsPort: number; witnessPort: number; automatic: boolean; synchronous: boolean; eventScript?: string } {
+function demoFlags(options: DemoFlags): DemoSettings {
   const problems = [];
   const ports: Record<string, number> = {};
   for (const [name, flag] of [['port', '--port'], ['balancerPort', '--balancer-port'], ['agentPort', '--agent-port'], ['statsPort', '--stats-port'], ['witnessPort', '--witness-port']] as const) {

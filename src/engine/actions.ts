@@ -33,6 +33,15 @@ export interface FileAction extends Base {
   validate?: string[];
 }
 
+/**
+ * A service's settings as a JSON file anyone may read (no secret goes in one), recorded in the
+ * inventory so teardown removes it: the agent's, the monitor's, the start guard's.
+ * `recorded: false` where there is no inventory to keep (the balancer's witness).
+ */
+export function settingsFileAction(id: string, title: string, path: string, value: unknown, { recorded = true } = {}): FileAction {
+  return { kind: 'file', id, title, path, content: JSON.stringify(value, null, 2) + '\n', mode: 0o644, ...(recorded ? { creates: [{ kind: 'file' as const, path }] } : {}) };
+}
+
 /** Replace (or append) one marked block `# BEGIN <marker>` ... `# END <marker>` in a file. */
 export interface BlockAction extends Base {
   kind: 'block';

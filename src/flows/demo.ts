@@ -109,10 +109,8 @@ export function strongPassword(): string {
   }
 }
 
-export interface DemoCommandOptions {
-  stateDir: string;
-  logDir: string;
-  log: Logger;
+/** What the demo is asked for, as its flags say it (src/cli/run-status.ts checks them). */
+export interface DemoSettings {
   port: number;
   clusterPrefix: string;
   balancerPort: number;
@@ -122,6 +120,12 @@ export interface DemoCommandOptions {
   automatic: boolean;
   synchronous: boolean;
   eventScript?: string;
+}
+
+export interface DemoCommandOptions extends DemoSettings {
+  stateDir: string;
+  logDir: string;
+  log: Logger;
 }
 
 /** Runs one install of the demo, unattended from its generated answers file, as its node. */
