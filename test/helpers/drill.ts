@@ -17,7 +17,7 @@ import { monitorServiceName } from '../../installers/monitor/config.js';
  * A failover drill: a demo pair with the monitors and the witness, every process of it inside
  * a lab (a network namespace of the test's own, test/helpers/lab.ts) so a cut is real for
  * PostgreSQL, the agents, the monitors, HAProxy and the clients alike; an event script that
- * writes each event's arguments to a file; numbered-row writers (test/helpers/writer.ts).
+ * writes each event's arguments to a file; numbered-row writers (test/helpers/write-client.ts).
  */
 
 export const HOSTS = ['127.0.0.10', '127.0.0.11', '127.0.0.12', '127.0.0.13'];
@@ -27,7 +27,8 @@ export const othersOf = (host: string) => HOSTS.filter((h) => h !== host);
 export interface Acks {
   /** [row number, Date.now() of its acknowledgement] */
   acked: Array<[number, number]>;
-  summary: { acknowledged: number; errors: number; longestPauseMs: number; last: number };
+  /** What the writer printed when stopped (test/helpers/write-client.ts). */
+  summary: { acked: number; errors: number; maxPauseMs: number };
 }
 
 export class Drill {
@@ -170,13 +171,11 @@ export class Drill {
     chownSync(dir, userIds('postgres').uid, userIds('postgres').gid);
     const out = join(dir, `${name}.acks`);
     const first = String(++this.writerCount * 1_000_000);
-    const writer = ['node', '--import', 'tsx', join(root, 'test', 'helpers', 'writer.ts'), out];
+    const writer = ['node', '--import', 'tsx', join(root, 'test', 'helpers', 'write-client.ts')];
+    const common = [`ACK_FILE=${out}`, 'TABLE=drill', `FIRST=${first}`];
     const child = local
-      ? this.lab.run(['runuser', '-u', 'postgres', '--', 'env', `FIRST=${first}`, `PGHOST=${this.env.socketDir(local)}`, `PGPORT=${this.env.names.port}`, 'PGUSER=postgres', 'PGDATABASE=postgres', ...writer], { cwd: root })
-      : this.lab.run(writer, {
-          cwd: root,
-          env: { FIRST: first, PGHOST: BALANCER, PGPORT: String(this.env.ports.balancer), PGUSER: `${this.env.names.prefix}_app`, PGDATABASE: 'postgres', PGPASSWORD: clientPassword(this.env) },
-        });
+      ? this.lab.run(['runuser', '-u', 'postgres', '--', 'env', ...common, `HOSTS=${this.env.socketDir(local)}`, `PORT=${this.env.names.port}`, 'PGUSER=postgres', ...writer], { cwd: root })
+      : this.lab.run(['env', ...common, `HOSTS=${BALANCER}`, `PORT=${this.env.ports.balancer}`, `PGUSER=${this.env.names.prefix}_app`, ...writer], { cwd: root, env: { PGPASSWORD: clientPassword(this.env) } });
     this.writers.set(name, { child, out });
   }
 
@@ -200,9 +199,8 @@ export class Drill {
     if (!writer) throw new Error(`no writer ${name}`);
     this.writers.delete(name);
     writer.child.kill('SIGTERM');
-    await writer.child;
-    const summaryFile = `${writer.out}.summary.json`;
-    const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, 'utf8')) as Acks['summary']) : { acknowledged: 0, errors: 0, longestPauseMs: 0, last: 0 };
+    const printed = String((await writer.child).stdout).trim().split('\n').at(-1);
+    const summary = printed ? (JSON.parse(printed) as Acks['summary']) : { acked: 0, errors: 0, maxPauseMs: 0 };
     return { acked: this.acks(name), summary };
   }
 

@@ -32,7 +32,7 @@ export class WriteClient {
   }
 
   acked(): number[] {
-    return existsSync(this.ackFile) ? readFileSync(this.ackFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    return existsSync(this.ackFile) ? readFileSync(this.ackFile, 'utf8').split('\n').filter(Boolean).map((line) => Number(line.split(' ')[0])) : [];
   }
 
   async stop(): Promise<{ acked: number; maxPauseMs: number; errors: number }> {

@@ -1,11 +1,16 @@
 /**
- * A client that writes numbered rows for as long as it runs, as an application behind a
- * balancer would: it writes to the node that took its last write, and when that fails (the
- * node stopped, or is read-only now) it tries the other. Every commit the server acknowledged
- * is appended to the file named by ACK_FILE at once, so the test can prove none was lost. On
+ * A client that writes numbered rows for as long as it runs, as an application would: to the
+ * host that took its last write, and when that fails (the node stopped, is read-only now, or
+ * the balancer moved) it reconnects, to the next host when HOSTS lists more than one. Every
+ * commit the server acknowledged is appended to ACK_FILE at once as `N MS` (MS: Date.now() of
+ * the acknowledgement), so a test can prove none was lost and when the writes resumed. On
  * SIGTERM it prints {acked, maxPauseMs, errors} as JSON and exits.
  *
- *   RUN=name HOSTS=127.0.0.11,127.0.0.12 PORT=5610 PGUSER=replicator PGPASSWORD=... ACK_FILE=... node --import tsx write-client.ts
+ *   HOSTS=127.0.0.11,127.0.0.12 PORT=5610 PGUSER=replicator PGPASSWORD=... ACK_FILE=... \
+ *     [TABLE=sw_rows RUN=name] [FIRST=1] node --import tsx write-client.ts
+ *
+ * TABLE takes (run, n) when RUN is given, (n) alone otherwise; a host may be a socket folder.
+ * FIRST is where the numbers start, so that writers of one table never share one.
  */
 import { appendFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,9 +18,11 @@ import pg from 'pg';
 
 const hosts = (process.env.HOSTS ?? '').split(',');
 const ackFile = process.env.ACK_FILE!;
+const run = process.env.RUN;
+const insert = run ? `INSERT INTO ${process.env.TABLE ?? 'sw_rows'} (run, n) VALUES ($2, $1)` : `INSERT INTO ${process.env.TABLE ?? 'sw_rows'} (n) VALUES ($1)`;
 let current = 0;
 let client: pg.Client | undefined;
-let [n, acked, errors, maxPauseMs] = [1, 0, 0, 0];
+let [n, acked, errors, maxPauseMs] = [Number(process.env.FIRST ?? 1), 0, 0, 0];
 let lastAck = Date.now();
 let stopping = false;
 
@@ -25,7 +32,7 @@ process.on('SIGTERM', () => {
 
 async function connect(host: string): Promise<pg.Client> {
   const c = new pg.Client({ host, port: Number(process.env.PORT), user: process.env.PGUSER, password: process.env.PGPASSWORD, database: 'postgres', connectionTimeoutMillis: 1000, query_timeout: 2000 });
-  c.on('error', () => undefined);
+  c.on('error', () => undefined); // a dropped connection surfaces as the next query's error
   await c.connect();
   return c;
 }
@@ -33,15 +40,21 @@ async function connect(host: string): Promise<pg.Client> {
 while (!stopping) {
   try {
     client ??= await connect(hosts[current]!);
-    await client.query('INSERT INTO sw_rows (run, n) VALUES ($1, $2)', [process.env.RUN, n]);
-    appendFileSync(ackFile, `${n}\n`);
+    await client.query(insert, run ? [n, run] : [n]);
     const now = Date.now();
+    appendFileSync(ackFile, `${n} ${now}\n`);
     maxPauseMs = Math.max(maxPauseMs, now - lastAck);
     lastAck = now;
     acked++;
     n++;
-  } catch {
-    // Not acknowledged: the same number is tried again on the other node.
+  } catch (error) {
+    // A commit whose acknowledgement was lost may have happened: the retry then finds the row.
+    // It was never acknowledged, so it is not in ACK_FILE; the next number goes on.
+    if ((error as { code?: string }).code === '23505') {
+      n++;
+      continue;
+    }
+    // Not acknowledged: the same number is tried again, on the other node when there are two.
     errors++;
     await client?.end().catch(() => undefined);
     client = undefined;
