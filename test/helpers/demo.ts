@@ -44,13 +44,26 @@ export async function machineState(): Promise<Record<string, string>> {
   };
 }
 
-/** psql as postgres through the node's own socket directory; `-At` output, trimmed. */
-export async function psql(node: Node, sql: string, options: { reject?: boolean } = {}): Promise<{ exitCode: number; out: string; err: string }> {
-  const result = await execa('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', socketDir(node), '-p', String(port), '-d', 'postgres', '-c', sql], {
+type PsqlResult = { exitCode: number; out: string; err: string };
+
+/**
+ * psql as postgres through a socket directory; `-At` output, trimmed. Bounded: a postmaster
+ * that is stopped (SIGSTOP) accepts the connection and never answers, and a psql without a
+ * deadline would hang the test and every one after it.
+ */
+async function psqlAt(socket: string, port: number, sql: string, options: { reject?: boolean }): Promise<PsqlResult> {
+  const result = await execa('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', socket, '-p', String(port), '-d', 'postgres', '-c', sql], {
     reject: options.reject ?? true,
     cwd: '/',
+    env: { PGCONNECT_TIMEOUT: '10' },
+    timeout: 60_000,
   });
   return { exitCode: result.exitCode ?? -1, out: String(result.stdout).trim(), err: String(result.stderr) };
+}
+
+/** psql through the node's own socket directory (the default demo names). */
+export function psql(node: Node, sql: string, options: { reject?: boolean } = {}): Promise<PsqlResult> {
+  return psqlAt(socketDir(node), port, sql, options);
 }
 
 /** Polls until `check` is true (a standby replays asynchronously). */
@@ -107,13 +120,9 @@ export class DemoEnv {
     return `/var/run/postgresql/${this.cluster(node)}`;
   }
 
-  /** psql as postgres through the node's own socket directory; `-At` output, trimmed. */
-  async psql(node: Node, sql: string, options: { reject?: boolean } = {}): Promise<{ exitCode: number; out: string; err: string }> {
-    const result = await execa('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-At', '-v', 'ON_ERROR_STOP=1', '-h', this.socketDir(node), '-p', String(this.names.port), '-d', 'postgres', '-c', sql], {
-      reject: options.reject ?? true,
-      cwd: '/',
-    });
-    return { exitCode: result.exitCode ?? -1, out: String(result.stdout).trim(), err: String(result.stderr) };
+  /** psql through the node's own socket directory (psqlAt: bounded). */
+  psql(node: Node, sql: string, options: { reject?: boolean } = {}): Promise<PsqlResult> {
+    return psqlAt(this.socketDir(node), this.names.port, sql, options);
   }
 
   /**

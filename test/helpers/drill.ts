@@ -1,6 +1,7 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userIds } from '../../src/system/users.js';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { BALANCER, clientPassword, supervisedChild } from './balancer.js';
 import { root } from './cli.js';
@@ -38,6 +39,7 @@ export class Drill {
   readonly env: DemoEnv;
   private writers = new Map<string, { child: ReturnType<Lab['run']>; out: string }>();
   private writerCount = 0;
+  private stopped = new Set<number>();
 
   constructor(names: { prefix: string; port: number; synchronous?: boolean }) {
     chmodSync(this.scratch, 0o711); // the local writers run as postgres: they must reach their folder
@@ -55,6 +57,7 @@ export class Drill {
   }
 
   async down(): Promise<void> {
+    this.continueStopped();
     for (const name of [...this.writers.keys()]) await this.stopWriter(name).catch(() => undefined);
     try {
       await this.env.cleanup();
@@ -121,18 +124,34 @@ export class Drill {
     return [postmaster, ...children, ...services];
   }
 
+  /**
+   * The host stalls: every process of it stopped for `ms`, then continued (in a finally, and
+   * again by down(): a process left stopped would hang every later test on it). A backend that
+   * ends between the listing and its signal is no error.
+   */
+  async stallHost(node: Node, ms: number): Promise<number[]> {
+    const pids = this.hostProcesses(node);
+    for (const pid of pids) this.stopped.add(pid);
+    try {
+      for (const pid of pids) signal(pid, 'SIGSTOP');
+      await delay(ms);
+    } finally {
+      this.continueStopped();
+    }
+    return pids;
+  }
+
+  private continueStopped(): void {
+    for (const pid of this.stopped) signal(pid, 'SIGCONT');
+    this.stopped.clear();
+  }
+
   /** The host dies whole: every process of it (with the agent's and the monitor's supervisors) killed at once. */
   killHost(node: Node): number[] {
     const ref = { version, name: this.env.cluster(node) };
     const supervisors = [supervisorAlive(agentServiceName(ref)), supervisorAlive(monitorServiceName(ref))].filter((pid): pid is number => pid !== undefined);
     const pids = [...supervisors, ...this.hostProcesses(node)];
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // a backend that ended on its own
-      }
-    }
+    for (const pid of pids) signal(pid, 'SIGKILL');
     return pids;
   }
 
@@ -218,7 +237,15 @@ export class Drill {
   }
 }
 
-export const addressOf = (node: Node) => address[node];
+/** kill(2), where a process that ended on its own (a backend, a probe's connection) is no error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 
 /** A drill file's hooks: the loopback lock, the pair up in its lab before the tests, all of it down after. */
 export function useDrill(test: TestFn, drill: Drill): void {

@@ -1,4 +1,5 @@
 import { execa, type Options, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
 
 /**
  * A lab for the failover drills: a network namespace of the test's own (`ip netns add`) where
@@ -15,6 +16,7 @@ export class Lab {
   readonly name = `ha-lab-${process.pid}-${Date.now() % 100000}`;
 
   async open(addresses = ['127.0.0.10', '127.0.0.11', '127.0.0.12', '127.0.0.13']): Promise<void> {
+    await Lab.clearStale();
     await execa('ip', ['netns', 'add', this.name]);
     const inside = ['ip link set lo up', ...addresses.map((a) => `ip addr add ${a}/32 dev lo`), `${NFT} add table inet lab`, `${NFT} add chain inet lab input '{ type filter hook input priority 0 ; }'`];
     await execa('ip', ['netns', 'exec', this.name, 'sh', '-c', inside.join(' && ')]);
@@ -46,16 +48,28 @@ export class Lab {
     if (result.exitCode !== 0) throw new Error(`nft ${args.join(' ')}: ${result.stderr}`);
   }
 
+  /** The labs of test processes that are gone (killed before their after hook): closed. */
+  static async clearStale(): Promise<void> {
+    const listed = await execa('ip', ['netns', 'list'], { reject: false });
+    for (const [, name, pid] of String(listed.stdout).matchAll(/^(ha-lab-(\d+)-\d+)/gm)) {
+      if (!existsSync(`/proc/${pid}`)) await closeLab(name!);
+    }
+  }
+
   /** Kills what still runs inside and removes the namespace. */
   async close(): Promise<void> {
-    const listed = await execa('ip', ['netns', 'pids', this.name], { reject: false });
-    for (const pid of String(listed.stdout).split(/\s+/).filter(Boolean).map(Number)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await execa('ip', ['netns', 'del', this.name], { reject: false });
+    await closeLab(this.name);
   }
+}
+
+async function closeLab(name: string): Promise<void> {
+  const listed = await execa('ip', ['netns', 'pids', name], { reject: false });
+  for (const pid of String(listed.stdout).split(/\s+/).filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await execa('ip', ['netns', 'del', name], { reject: false });
 }
