@@ -246,7 +246,6 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-
 /** A drill file's hooks: the loopback lock, the pair up in its lab before the tests, all of it down after. */
 export function useDrill(test: TestFn, drill: Drill): void {
   test.before(async (t) => {
