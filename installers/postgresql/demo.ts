@@ -15,15 +15,11 @@ import { setupLoopback, teardownLoopback, type LoopbackChange } from './loopback
  * `demoDown` undoes exactly that (save the state as JSON between the two). See clusterNameRow.
  */
 
-export interface DemoOptions {
-  version: number;
+/** What the demo lets an admin choose (`ha-install demo --port ...`); the rest of its layout follows. */
+export interface DemoChoices {
   port: number;
   /** The cluster names' prefix; also names the balancer's configuration and the demo's client role. */
   prefix: string;
-  master: { address: string; cluster: string };
-  slave: { address: string; cluster: string };
-  /** The third server: HAProxy, in front of the pair. */
-  balancer: { address: string };
   balancerPort: number;
   agentPort: number;
   statsPort: number;
@@ -35,20 +31,18 @@ export interface DemoOptions {
   synchronous: boolean;
   /** The event script both monitors run (answers' events.script). */
   eventScript?: string;
+}
+
+export interface DemoOptions extends DemoChoices {
+  version: number;
+  master: { address: string; cluster: string };
+  slave: { address: string; cluster: string };
+  /** The third server: HAProxy, in front of the pair. */
+  balancer: { address: string };
   extraAddresses?: string[];
 }
 
-export interface DemoPorts {
-  port?: number;
-  prefix?: string;
-  balancerPort?: number;
-  agentPort?: number;
-  statsPort?: number;
-  witnessPort?: number;
-  automatic?: boolean;
-  synchronous?: boolean;
-  eventScript?: string;
-}
+export type DemoPorts = Partial<DemoChoices>;
 
 export const demoDefaults = (version: number, options: DemoPorts = {}): DemoOptions => ({
   version,

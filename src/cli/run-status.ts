@@ -56,7 +56,7 @@ function demoFlags(options: DemoFlags): DemoSettings {
   if (problems.length > 0) throw new InputError('The demo options are not usable: nothing was changed.', problems);
   return {
     port: ports.port!,
-    clusterPrefix: options.clusterPrefix,
+    prefix: options.clusterPrefix,
     balancerPort: ports.balancerPort!,
     agentPort: ports.agentPort!,
     statsPort: ports.statsPort!,

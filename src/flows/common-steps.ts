@@ -5,9 +5,30 @@ import { Inventory, inventoryPath } from '../engine/inventory.js';
 import { Journal } from '../engine/journal.js';
 import { renderPlan } from '../engine/plan-printer.js';
 import { applyPlan } from '../engine/runner.js';
-import { BugError, CancelledError } from '../system/errors.js';
+import { BugError, CancelledError, InputError } from '../system/errors.js';
+import type { CheckRow } from '../prompts/prompter.js';
 import { installerHandlers } from '../../installers/handlers.js';
 import type { FlowContext, Step } from './context.js';
+
+/** A preflight's table: shown, and each row logged (`logAs NAME: MEASURED: VERDICT`). */
+export function showChecks(ctx: Pick<FlowContext, 'ui' | 'log'>, title: string, logAs: string, rows: CheckRow[]): void {
+  ctx.ui.checks(title, rows);
+  for (const row of rows) ctx.log.info(`${logAs} ${row.name}: ${row.measured}: ${row.verdict}`);
+}
+
+/**
+ * A run with a failed check is refused before any change (InputError, exit 2): each failed row
+ * a problem naming its answers field (or the check) and its fix; `withRequired` adds what the
+ * check requires to the message.
+ */
+export function refuseFailedChecks(rows: CheckRow[], refusal: string, { withRequired = true } = {}): void {
+  const failed = rows.filter((r) => r.verdict === 'fail');
+  if (failed.length === 0) return;
+  throw new InputError(
+    refusal,
+    failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured}${withRequired ? ` (required: ${r.required})` : ''}`, fix: r.fix })),
+  );
+}
 
 /** Installers turn answers and facts into actions; the plan is shown (with file diffs) and logged. A dry run ends after it. */
 export function planStep<C extends FlowContext>(build: (ctx: C) => Promise<Plan>): Step<C> {

@@ -2,7 +2,7 @@ import { clearRuntimeFence } from '../../installers/postgresql/fence.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoDefaults, demoDown, demoSocketDir, demoUp, removePgpassEntries, type DemoOptions, type DemoState } from '../../installers/postgresql/demo.js';
+import { demoDefaults, demoDown, demoSocketDir, demoUp, removePgpassEntries, type DemoChoices, type DemoOptions, type DemoState } from '../../installers/postgresql/demo.js';
 import { pgpassPath } from '../../installers/postgresql/context.js';
 import { planPackages } from '../../installers/packages/index.js';
 import { serializeAnswers } from '../answers/save.js';
@@ -110,17 +110,7 @@ export function strongPassword(): string {
 }
 
 /** What the demo is asked for, as its flags say it (src/cli/run-status.ts checks them). */
-export interface DemoSettings {
-  port: number;
-  clusterPrefix: string;
-  balancerPort: number;
-  agentPort: number;
-  statsPort: number;
-  witnessPort: number;
-  automatic: boolean;
-  synchronous: boolean;
-  eventScript?: string;
-}
+export type DemoSettings = DemoChoices;
 
 export interface DemoCommandOptions extends DemoSettings {
   stateDir: string;
@@ -155,17 +145,8 @@ export async function demoCommand(options: DemoCommandOptions): Promise<DemoReco
   if (record) process.stderr.write(`The demo pair is already up (${demoRecordPath(stateDir)}): re-running its installs, which change nothing when all is in place.\n`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const version = await ensurePostgresql(log, stateDir, stamp);
-  const defaults = record?.options ?? demoDefaults(version, {
-      port: record?.port ?? options.port,
-      prefix: options.clusterPrefix,
-      balancerPort: options.balancerPort,
-      agentPort: options.agentPort,
-      statsPort: options.statsPort,
-      witnessPort: options.witnessPort,
-      automatic: options.automatic,
-      synchronous: options.synchronous,
-      eventScript: options.eventScript,
-    });
+  // demoDefaults takes the choices (DemoSettings) and leaves the rest of the options.
+  const defaults = record?.options ?? demoDefaults(version, { ...options, port: record?.port ?? options.port });
   if (!record) {
     const pgpass = pgpassPath({});
     const existed = existsSync(pgpass);

@@ -5,7 +5,7 @@ import { readLocal, readPeer, type PeerView } from '../../installers/postgresql/
 import { passwordFor } from '../../installers/postgresql/pgpass.js';
 import { promoteActions, promoteChecks } from '../../installers/postgresql/promote.js';
 import { promoteTitle } from '../prompts/titles.js';
-import { applyStep, confirmStep, planStep } from './common-steps.js';
+import { applyStep, confirmStep, planStep, refuseFailedChecks, showChecks } from './common-steps.js';
 import type { Flow } from './context.js';
 import { settle } from './install/settle.js';
 import { known, type RecoveryContext } from './recovery/context.js';
@@ -30,16 +30,9 @@ async function checkPromote(ctx: RecoveryContext): Promise<void> {
   ]);
   if (automatic) ctx.log.info(`promote by the failover monitor: ${automatic}`);
   const rows = promoteChecks(ctx.local, ctx.remote, { force: Boolean(ctx.options.force), reason: ctx.options.reason });
-  ctx.ui.checks('Promote preflight', rows);
-  for (const row of rows) ctx.log.info(`promote check ${row.name}: ${row.measured}: ${row.verdict}`);
+  showChecks(ctx, 'Promote preflight', 'promote check', rows);
   if (ctx.options.force) ctx.log.warn(`promote FORCED by ${process.env.SUDO_USER ?? process.env.USER ?? 'root'}: ${ctx.options.reason}`);
-  const failed = rows.filter((r) => r.verdict === 'fail');
-  if (failed.length > 0) {
-    throw new InputError(
-      'The promote is refused: nothing was changed.',
-      failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured}`, fix: r.fix })),
-    );
-  }
+  refuseFailedChecks(rows, 'The promote is refused: nothing was changed.', { withRequired: false });
 }
 
 async function planPromote(ctx: RecoveryContext) {

@@ -9,7 +9,7 @@ import type { PostgresqlContext } from '../../installers/postgresql/context.js';
 import { restorePreflight, type RestoreFacts } from '../../installers/postgresql/restore-preflight.js';
 import { restoreActions } from '../../installers/postgresql/restore.js';
 import { restoreTitle } from '../prompts/titles.js';
-import { applyStep, confirmStep, planStep } from './common-steps.js';
+import { applyStep, confirmStep, planStep, refuseFailedChecks, showChecks } from './common-steps.js';
 import type { Flow } from './context.js';
 import { known, type RecoveryContext } from './recovery/context.js';
 import { pairStep } from './recovery/pair-step.js';
@@ -76,15 +76,8 @@ async function checkRestore(ctx: RestoreContext): Promise<void> {
   ctx.pg = installerContext(ctx);
   const { rows, facts } = await restorePreflight({ pg: ctx.pg, rewindMarker: rewindMarker(ctx), forceClone: Boolean(ctx.options.clone) });
   ctx.restore = facts;
-  ctx.ui.checks('Restore preflight', rows);
-  for (const row of rows) ctx.log.info(`restore check ${row.name}: ${row.measured}: ${row.verdict}`);
-  const failed = rows.filter((r) => r.verdict === 'fail');
-  if (failed.length > 0) {
-    throw new InputError(
-      'restore-master is refused: nothing was changed.',
-      failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured} (required: ${r.required})`, fix: r.fix })),
-    );
-  }
+  showChecks(ctx, 'Restore preflight', 'restore check', rows);
+  refuseFailedChecks(rows, 'restore-master is refused: nothing was changed.');
 }
 
 async function planRestore(ctx: RestoreContext) {

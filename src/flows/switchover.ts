@@ -7,7 +7,7 @@ import { passwordFor } from '../../installers/postgresql/pgpass.js';
 import { readSwitchoverFacts, switchoverChecks } from '../../installers/postgresql/switchover-checks.js';
 import { switchoverActions } from '../../installers/postgresql/switchover.js';
 import { switchoverTitle } from '../prompts/titles.js';
-import { confirmStep, planStep } from './common-steps.js';
+import { confirmStep, planStep, refuseFailedChecks, showChecks } from './common-steps.js';
 import type { Flow } from './context.js';
 import { settle } from './install/settle.js';
 import { known } from './recovery/context.js';
@@ -49,12 +49,8 @@ async function checkSwitchover(ctx: SwitchoverContext): Promise<void> {
   ctx.switchFacts = await readSwitchoverFacts(ref, login(ctx), ctx.log);
   const answers = ctx.answers as Answers;
   const rows = switchoverChecks(ctx.switchFacts, { self: self.address, peer: peer.address, port: peer.port, maxLagMb: answers.maxLagMb, pgCtl: `pg_ctlcluster ${state.pgVersion} ${state.pgCluster}` });
-  ctx.ui.checks('Switchover preflight', rows);
-  for (const row of rows) ctx.log.info(`switchover check ${row.name}: ${row.measured}: ${row.verdict}`);
-  const failed = rows.filter((r) => r.verdict === 'fail');
-  if (failed.length > 0) {
-    throw new InputError('The switchover is refused: nothing was changed.', failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured}`, fix: r.fix })));
-  }
+  showChecks(ctx, 'Switchover preflight', 'switchover check', rows);
+  refuseFailedChecks(rows, 'The switchover is refused: nothing was changed.', { withRequired: false });
   ctx.runOn = ctx.switchFacts.runOn;
 }
 

@@ -1,5 +1,5 @@
 import type { Answers } from '../../answers/types.js';
-import { InputError } from '../../system/errors.js';
+import { refuseFailedChecks, showChecks } from '../common-steps.js';
 import { balancerPreflight } from '../../../installers/haproxy/preflight.js';
 import { DEFAULT_LOG_DIR } from '../../../installers/agent/plan.js';
 import type { InstallContext } from '../context.js';
@@ -19,15 +19,8 @@ export const serviceLogDir = (ctx: Pick<InstallContext, 'options'>) => ctx.optio
 async function preflightBalancer(ctx: InstallContext): Promise<void> {
   await settle(ctx, balancerKeys);
   const rows = await balancerPreflight(ctx.answers as Answers, { init: ctx.facts.init, logDir: serviceLogDir(ctx), log: ctx.log });
-  ctx.ui.checks('Balancer preflight', rows);
-  for (const row of rows) ctx.log.info(`preflight ${row.name}: ${row.measured}: ${row.verdict}`);
-  const failed = rows.filter((r) => r.verdict === 'fail');
-  if (failed.length > 0) {
-    throw new InputError(
-      'The balancer preflight failed: nothing was changed.',
-      failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured} (required: ${r.required})`, fix: r.fix })),
-    );
-  }
+  showChecks(ctx, 'Balancer preflight', 'preflight', rows);
+  refuseFailedChecks(rows, 'The balancer preflight failed: nothing was changed.');
 }
 
 export async function preflight(ctx: InstallContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { passwordStrength, resolveAnswer } from '../../answers/resolve.js';
+import { refuseFailedChecks, showChecks } from '../common-steps.js';
 import type { Answers } from '../../answers/types.js';
 import { settle } from './settle.js';
 import { packageManager } from '../../../installers/packages/index.js';
@@ -67,13 +68,6 @@ export async function preflightReplication(ctx: InstallContext): Promise<void> {
   });
   ctx.pgCluster = cluster;
   if (waiting) ctx.ui.progress({ type: 'done', id: 'wait-master', title, note: rows[0]?.measured });
-  ctx.ui.checks('Replication preflight', rows);
-  for (const row of rows) ctx.log.info(`preflight ${row.name}: ${row.measured}: ${row.verdict}`);
-  const failed = rows.filter((r) => r.verdict === 'fail');
-  if (failed.length > 0) {
-    throw new InputError(
-      'The replication preflight failed: nothing was changed.',
-      failed.map((r) => ({ field: r.field ?? r.name, message: `${r.name}: ${r.measured} (required: ${r.required})`, fix: r.fix })),
-    );
-  }
+  showChecks(ctx, 'Replication preflight', 'preflight', rows);
+  refuseFailedChecks(rows, 'The replication preflight failed: nothing was changed.');
 }
