@@ -13,7 +13,7 @@
  * A script, not a test: the figures depend on the machine. It removes what it made.
  */
 import { execa } from 'execa';
-import { inOwnNetworkNamespace, numberArg } from './bench-common.js';
+import { inOwnNetworkNamespace, numberArg, onDemo } from './bench-common.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,6 @@ import { replaceBlock } from '../src/engine/text.js';
 import { balancedServers } from '../installers/haproxy/stats.js';
 import { agent, BALANCER, clientPassword } from '../test/helpers/balancer.js';
 import { crash, DemoEnv, version, type Node } from '../test/helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
 await inOwnNetworkNamespace();
 
@@ -85,65 +84,54 @@ async function agentTimes(count: number, concurrency: number, spacingMs: number)
   return { times, failed };
 }
 
-try {
-  await acquireLoopbackLock({ timeoutMs: 15 * 60_000, log: (line) => console.error(line) });
-  await env.clearLeftovers();
-  console.error('bringing up the demo (pair and balancer) ...');
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed:\n${demo.stderr.slice(-2000)}`);
-  const password = clientPassword(env);
-  // Direct means the master's own address over TCP: connections to 127.0.0.11 leave from
-  // 127.0.0.12 here (the demo's route), which the pg_hba block admits for replication only, so
-  // this bench admits its client from there too, in a block of its own above ha-install's.
-  const hba = `/etc/postgresql/${version}/${env.cluster('master')}/pg_hba.conf`;
-  writeFileSync(hba, replaceBlock(readFileSync(hba, 'utf8'), 'ha-install-bench', `host    all    ${role}    127.0.0.12/32    scram-sha-256`, 'top'));
-  await env.psql('master', 'SELECT pg_reload_conf()');
-  writeFileSync(pgpass(), `${BALANCER}:${env.ports.balancer}:*:${role}:${password}\n${address.master}:${env.names.port}:*:${role}:${password}\n`, { mode: 0o600 });
-  await env.psql('master', `CREATE DATABASE ${db} OWNER ${role}`);
-  console.error(`pgbench -i -s ${scale} through the balancer ...`);
-  await pgbench(BALANCER, env.ports.balancer, ['-i', '-q', '-s', String(scale)]);
-  await execa('psql', ['-X', '-h', BALANCER, '-p', String(env.ports.balancer), '-U', role, '-d', db, '-c', 'CREATE TABLE bench_writes (at timestamptz)'], { env: { PGPASSFILE: pgpass() } });
-  await env.psql('master', 'CHECKPOINT'); // the load's own checkpoint is not one of the timed runs'
+await onDemo(env, 'the demo (pair and balancer)', async () => {
+    const password = clientPassword(env);
+    // Direct means the master's own address over TCP: connections to 127.0.0.11 leave from
+    // 127.0.0.12 here (the demo's route), which the pg_hba block admits for replication only, so
+    // this bench admits its client from there too, in a block of its own above ha-install's.
+    const hba = `/etc/postgresql/${version}/${env.cluster('master')}/pg_hba.conf`;
+    writeFileSync(hba, replaceBlock(readFileSync(hba, 'utf8'), 'ha-install-bench', `host    all    ${role}    127.0.0.12/32    scram-sha-256`, 'top'));
+    await env.psql('master', 'SELECT pg_reload_conf()');
+    writeFileSync(pgpass(), `${BALANCER}:${env.ports.balancer}:*:${role}:${password}\n${address.master}:${env.names.port}:*:${role}:${password}\n`, { mode: 0o600 });
+    await env.psql('master', `CREATE DATABASE ${db} OWNER ${role}`);
+    console.error(`pgbench -i -s ${scale} through the balancer ...`);
+    await pgbench(BALANCER, env.ports.balancer, ['-i', '-q', '-s', String(scale)]);
+    await execa('psql', ['-X', '-h', BALANCER, '-p', String(env.ports.balancer), '-U', role, '-d', db, '-c', 'CREATE TABLE bench_writes (at timestamptz)'], { env: { PGPASSFILE: pgpass() } });
+    await env.psql('master', 'CHECKPOINT'); // the load's own checkpoint is not one of the timed runs'
 
-  const tps: Record<string, { direct: number[]; balancer: number[] }> = { 'select-only (-S)': { direct: [], balancer: [] }, 'TPC-B (default)': { direct: [], balancer: [] } };
-  for (let round = 1; round <= rounds; round++) {
-    for (const [name, extra] of [['select-only (-S)', ['-S']], ['TPC-B (default)', []]] as const) {
-      const order = round % 2 ? (['direct', 'balancer'] as const) : (['balancer', 'direct'] as const);
-      for (const path of order) {
-        const [host, port] = path === 'direct' ? [address.master, env.names.port] : [BALANCER, env.ports.balancer];
-        tps[name]![path].push(await pgbench(host, port, ['-n', '-c', '4', '-j', '2', '-T', String(duration), ...extra]));
+    const tps: Record<string, { direct: number[]; balancer: number[] }> = { 'select-only (-S)': { direct: [], balancer: [] }, 'TPC-B (default)': { direct: [], balancer: [] } };
+    for (let round = 1; round <= rounds; round++) {
+      for (const [name, extra] of [['select-only (-S)', ['-S']], ['TPC-B (default)', []]] as const) {
+        const order = round % 2 ? (['direct', 'balancer'] as const) : (['balancer', 'direct'] as const);
+        for (const path of order) {
+          const [host, port] = path === 'direct' ? [address.master, env.names.port] : [BALANCER, env.ports.balancer];
+          tps[name]![path].push(await pgbench(host, port, ['-n', '-c', '4', '-j', '2', '-T', String(duration), ...extra]));
+        }
       }
+      console.error(`round ${round}/${rounds} done`);
     }
-    console.error(`round ${round}/${rounds} done`);
-  }
 
-  const checked = await agentTimes(100, 1, 100);
-  const flood = await agentTimes(40, 50, 0);
-  const servers = await balancedServers('/run/ha-install/ha-install-haproxy-b_lb.sock');
-  const checkMs = servers.filter((s) => s.proxy === 'postgresql').map((s) => `${s.name} ${s.check}`);
+    const checked = await agentTimes(100, 1, 100);
+    const flood = await agentTimes(40, 50, 0);
+    const servers = await balancedServers('/run/ha-install/ha-install-haproxy-b_lb.sock');
+    const checkMs = servers.filter((s) => s.proxy === 'postgresql').map((s) => `${s.name} ${s.check}`);
 
-  const first = await failover('master', 'slave');
-  const second = await failover('slave', 'master');
+    const first = await failover('master', 'slave');
+    const second = await failover('slave', 'master');
 
-  console.log(`\nPostgreSQL ${version}, pgbench scale ${scale}, 4 clients, 2 threads, ${duration} s per run, ${rounds} rounds (direct and through the balancer interleaved)`);
-  // pgbench, HAProxy and both PostgreSQL servers share this machine's CPUs: where they are few,
-  // the balancer's extra hop costs CPU the server would have used, which a real balancer (a
-  // machine of its own) does not take from the database.
-  console.log(`this machine: ${availableParallelism()} CPUs, shared by pgbench, HAProxy and PostgreSQL`);
-  for (const [name, { direct, balancer }] of Object.entries(tps)) {
-    const ratio = median(balancer) / median(direct);
-    console.log(`${name.padEnd(18)} direct ${median(direct).toFixed(0).padStart(7)} tps, through 127.0.0.10 ${median(balancer).toFixed(0).padStart(7)} tps (medians; runs ${direct.map((x) => x.toFixed(0)).join('/')} vs ${balancer.map((x) => x.toFixed(0)).join('/')}): ratio ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'PASS' : 'FAIL'} (target >= 0.9)`);
-  }
-  console.log(`agent GET /primary while HAProxy checks it (1 request / 100 ms): p50 ${ms(median(checked.times))}, p99 ${ms(pct(checked.times, 99))}, max ${ms(Math.max(...checked.times))}, ${checked.failed} failed`);
-  console.log(`agent under a flood (50 clients x 40 requests): p50 ${ms(median(flood.times))}, p99 ${ms(pct(flood.times, 99))}, max ${ms(Math.max(...flood.times))}, ${flood.failed} failed of ${50 * 40}`);
-  console.log(`HAProxy's own last check of each agent: ${checkMs.join(', ')}`);
-  for (const [what, f] of [['master killed, slave promoted', first], ['and back: slave killed, master promoted', second]] as const) {
-    console.log(`${what}: promote took ${f.promote.toFixed(2)} s; first write through the balancer ${f.firstWrite.toFixed(2)} s after the promote began`);
-  }
-} catch (error) {
-  process.exitCode = 1;
-  console.error(`\nbench failed: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  await env.cleanup().catch((error: unknown) => console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
-  releaseLoopbackLock();
-}
+    console.log(`\nPostgreSQL ${version}, pgbench scale ${scale}, 4 clients, 2 threads, ${duration} s per run, ${rounds} rounds (direct and through the balancer interleaved)`);
+    // pgbench, HAProxy and both PostgreSQL servers share this machine's CPUs: where they are few,
+    // the balancer's extra hop costs CPU the server would have used, which a real balancer (a
+    // machine of its own) does not take from the database.
+    console.log(`this machine: ${availableParallelism()} CPUs, shared by pgbench, HAProxy and PostgreSQL`);
+    for (const [name, { direct, balancer }] of Object.entries(tps)) {
+      const ratio = median(balancer) / median(direct);
+      console.log(`${name.padEnd(18)} direct ${median(direct).toFixed(0).padStart(7)} tps, through 127.0.0.10 ${median(balancer).toFixed(0).padStart(7)} tps (medians; runs ${direct.map((x) => x.toFixed(0)).join('/')} vs ${balancer.map((x) => x.toFixed(0)).join('/')}): ratio ${ratio.toFixed(2)} ${ratio >= 0.9 ? 'PASS' : 'FAIL'} (target >= 0.9)`);
+    }
+    console.log(`agent GET /primary while HAProxy checks it (1 request / 100 ms): p50 ${ms(median(checked.times))}, p99 ${ms(pct(checked.times, 99))}, max ${ms(Math.max(...checked.times))}, ${checked.failed} failed`);
+    console.log(`agent under a flood (50 clients x 40 requests): p50 ${ms(median(flood.times))}, p99 ${ms(pct(flood.times, 99))}, max ${ms(Math.max(...flood.times))}, ${flood.failed} failed of ${50 * 40}`);
+    console.log(`HAProxy's own last check of each agent: ${checkMs.join(', ')}`);
+    for (const [what, f] of [['master killed, slave promoted', first], ['and back: slave killed, master promoted', second]] as const) {
+      console.log(`${what}: promote took ${f.promote.toFixed(2)} s; first write through the balancer ${f.firstWrite.toFixed(2)} s after the promote began`);
+    }
+});

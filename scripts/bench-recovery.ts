@@ -13,13 +13,12 @@
  * every file of the source over libpq and fsyncs the whole target directory.
  */
 import { execa } from 'execa';
-import { inOwnNetworkNamespace, numberArg } from './bench-common.js';
+import { inOwnNetworkNamespace, numberArg, onDemo } from './bench-common.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DemoEnv, crash, pgCtlCluster, type Node } from '../test/helpers/demo.js';
-import { acquireLoopbackLock, releaseLoopbackLock } from '../test/helpers/loopback-lock.js';
 
 await inOwnNetworkNamespace();
 
@@ -83,51 +82,40 @@ async function timedRestore(extra: string[]): Promise<{ ms: number; log: string 
   return { ms: performance.now() - started, log: newestLog() };
 }
 
-try {
-  await acquireLoopbackLock({ timeoutMs: 15 * 60_000, log: (line) => console.error(line) });
-  await env.clearLeftovers();
-  console.error('bringing up the pair ...');
-  const demo = await env.demo();
-  if (demo.exitCode !== 0) throw new Error(`demo failed:\n${demo.stderr.slice(-2000)}`);
-  console.error(`pgbench -i -s ${scale} on the master ...`);
-  await pgbench('master', ['-i', '-q', '-s', String(scale)]);
-  await env.psql('master', 'CREATE TABLE bench_probe (note text); CHECKPOINT');
-  const dbBytes = Number((await env.psql('master', "SELECT pg_database_size('postgres')")).out);
-  for (;;) {
-    const lag = await env.psql('slave', 'SELECT count(*) FROM bench_probe', { reject: false });
-    if (lag.exitCode === 0) break;
-    await delay(200);
-  }
-  // The master writes on its own (the slave stopped), then dies.
-  await pgCtlCluster(env, 'slave', 'stop');
-  await pgbench('master', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 8))]);
-  await crash(env, 'master');
-  await pgCtlCluster(env, 'slave', 'start');
-  const promote = await promoteUntilWritable();
-  await pgbench('slave', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 4))]);
-  const rewind = await timedRestore([]);
-  const copy = /need to copy (\d+) MB \(total source directory size is (\d+) MB\)/.exec(rewind.log);
-  const rewindBytes = Number(copy?.[1]) * 1024 ** 2;
-  // The same node again, from the same primary, by a full clone.
-  await pgCtlCluster(env, 'master', 'stop');
-  await pgbench('slave', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 4))]);
-  const clone = await timedRestore(['--clone']);
-  const cloned = [...clone.log.matchAll(/(\d+)\/(\d+) kB \(100%\)/g)].at(-1);
-  const cloneBytes = Number(cloned?.[2]) * 1024;
+await onDemo(env, 'the pair', async () => {
+    console.error(`pgbench -i -s ${scale} on the master ...`);
+    await pgbench('master', ['-i', '-q', '-s', String(scale)]);
+    await env.psql('master', 'CREATE TABLE bench_probe (note text); CHECKPOINT');
+    const dbBytes = Number((await env.psql('master', "SELECT pg_database_size('postgres')")).out);
+    for (;;) {
+      const lag = await env.psql('slave', 'SELECT count(*) FROM bench_probe', { reject: false });
+      if (lag.exitCode === 0) break;
+      await delay(200);
+    }
+    // The master writes on its own (the slave stopped), then dies.
+    await pgCtlCluster(env, 'slave', 'stop');
+    await pgbench('master', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 8))]);
+    await crash(env, 'master');
+    await pgCtlCluster(env, 'slave', 'start');
+    const promote = await promoteUntilWritable();
+    await pgbench('slave', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 4))]);
+    const rewind = await timedRestore([]);
+    const copy = /need to copy (\d+) MB \(total source directory size is (\d+) MB\)/.exec(rewind.log);
+    const rewindBytes = Number(copy?.[1]) * 1024 ** 2;
+    // The same node again, from the same primary, by a full clone.
+    await pgCtlCluster(env, 'master', 'stop');
+    await pgbench('slave', ['-n', '-c', '4', '-t', String(Math.ceil(writes / 4))]);
+    const clone = await timedRestore(['--clone']);
+    const cloned = [...clone.log.matchAll(/(\d+)\/(\d+) kB \(100%\)/g)].at(-1);
+    const cloneBytes = Number(cloned?.[2]) * 1024;
 
-  console.log(`\nPostgreSQL, pgbench scale ${scale}: database ${mb(dbBytes)}; ${writes} writes of the old master's own before it died, ${writes} on the new master after`);
-  console.log(`promote: first committed write on the new master ${seconds(promote.writable)} after the command started (the command itself ${seconds(promote.total)})`);
-  console.log(`restore-master by rewind: ${seconds(rewind.ms)}, pg_rewind copied ${mb(rewindBytes)} (${((rewindBytes / dbBytes) * 100).toFixed(1)} % of the database; source directory ${copy?.[2]} MB)`);
-  console.log(`restore-master --clone:   ${seconds(clone.ms)}, pg_basebackup copied ${mb(cloneBytes)}`);
-  console.log(`  longest actions of the rewind: ${actionTimes(rewind.log)}`);
-  console.log(`  longest actions of the clone:  ${actionTimes(clone.log)}`);
-  console.log(`round trip, the two commands (promote, then restore-master by rewind): ${seconds(promote.total + rewind.ms)}`);
-  const [bytesOk, timeOk] = [rewindBytes <= 0.25 * dbBytes, rewind.ms <= 0.3 * clone.ms];
-  console.log(`verdict: rewind bytes ${((rewindBytes / dbBytes) * 100).toFixed(1)} % of the database: ${bytesOk ? 'PASS' : 'FAIL'} (target <= 25 %); rewind time ${((rewind.ms / clone.ms) * 100).toFixed(0)} % of the clone's: ${timeOk ? 'PASS' : 'FAIL'} (target <= 30 %)`);
-} catch (error) {
-  process.exitCode = 1;
-  console.error(`\nbench failed: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  await env.cleanup().catch((error: unknown) => console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
-  releaseLoopbackLock();
-}
+    console.log(`\nPostgreSQL, pgbench scale ${scale}: database ${mb(dbBytes)}; ${writes} writes of the old master's own before it died, ${writes} on the new master after`);
+    console.log(`promote: first committed write on the new master ${seconds(promote.writable)} after the command started (the command itself ${seconds(promote.total)})`);
+    console.log(`restore-master by rewind: ${seconds(rewind.ms)}, pg_rewind copied ${mb(rewindBytes)} (${((rewindBytes / dbBytes) * 100).toFixed(1)} % of the database; source directory ${copy?.[2]} MB)`);
+    console.log(`restore-master --clone:   ${seconds(clone.ms)}, pg_basebackup copied ${mb(cloneBytes)}`);
+    console.log(`  longest actions of the rewind: ${actionTimes(rewind.log)}`);
+    console.log(`  longest actions of the clone:  ${actionTimes(clone.log)}`);
+    console.log(`round trip, the two commands (promote, then restore-master by rewind): ${seconds(promote.total + rewind.ms)}`);
+    const [bytesOk, timeOk] = [rewindBytes <= 0.25 * dbBytes, rewind.ms <= 0.3 * clone.ms];
+    console.log(`verdict: rewind bytes ${((rewindBytes / dbBytes) * 100).toFixed(1)} % of the database: ${bytesOk ? 'PASS' : 'FAIL'} (target <= 25 %); rewind time ${((rewind.ms / clone.ms) * 100).toFixed(0)} % of the clone's: ${timeOk ? 'PASS' : 'FAIL'} (target <= 30 %)`);
+});
